@@ -1,0 +1,70 @@
+/*
+ * The registry's schema as numbered migrations: entry i takes PRAGMA user_version from i to
+ * i+1 and runs inside the opening transaction. Entries are only ever appended; a released
+ * entry is never edited, so every older file upgrades the same way. Tables are named by area
+ * (org_, person_, staff_...) and only that area's file writes SQL for them.
+ */
+#include "config.h"
+#include "db_internal.h"
+
+const char *const sb__schema_migrations[] = {
+	/* 1: registry foundation: divisions, flags, employers, stations, persons, workers, audit. */
+	"CREATE TABLE org_division ("
+	"  code TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),"
+	"  parent TEXT REFERENCES org_division(code),"
+	"  lon REAL, lat REAL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX org_division_parent ON org_division(parent);"
+	"CREATE TABLE org_flag ("
+	"  code TEXT NOT NULL REFERENCES org_division(code),"
+	"  flag TEXT NOT NULL CHECK (flag IN ('border','pastoral','remote')),"
+	"  PRIMARY KEY (code, flag)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE org_employer ("
+	"  township_code TEXT PRIMARY KEY REFERENCES org_division(code),"
+	"  name TEXT NOT NULL, address TEXT NOT NULL, legal_rep TEXT NOT NULL, uscc TEXT NOT NULL UNIQUE"
+	") WITHOUT ROWID;"
+	"CREATE TABLE org_station ("
+	"  code TEXT PRIMARY KEY REFERENCES org_division(code),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('station','point')),"
+	"  township_code TEXT NOT NULL REFERENCES org_division(code)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX org_station_township ON org_station(township_code);"
+	"CREATE TABLE person ("
+	"  id_number TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  birth TEXT NOT NULL,"
+	"  sex INTEGER NOT NULL CHECK (sex IN (1,2)),"
+	"  phone TEXT, bank_account TEXT"
+	") WITHOUT ROWID;"
+	"CREATE TABLE staff_worker ("
+	"  id INTEGER PRIMARY KEY,"
+	"  id_number TEXT NOT NULL REFERENCES person(id_number),"
+	"  township_code TEXT NOT NULL REFERENCES org_station(code),"
+	"  village_code TEXT REFERENCES org_station(code),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('service','office')),"
+	"  source TEXT NOT NULL CHECK (source IN ('recruit','relief','disability','other')),"
+	"  qualification TEXT NOT NULL CHECK (qualification IN ('none','assistant','intermediate','senior')),"
+	"  start_date TEXT NOT NULL,"
+	"  service_start TEXT,"
+	"  end_date TEXT,"
+	"  round_code TEXT, app_no TEXT, post_id TEXT,"
+	"  CHECK (kind = 'office' OR village_code IS NOT NULL)"
+	");"
+	"CREATE INDEX staff_worker_township ON staff_worker(township_code);"
+	"CREATE INDEX staff_worker_village ON staff_worker(village_code);"
+	"CREATE UNIQUE INDEX staff_worker_active ON staff_worker(id_number) WHERE end_date IS NULL;"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  change TEXT NOT NULL,"
+	"  prev TEXT NOT NULL,"
+	"  hash TEXT NOT NULL"
+	");",
+};
+
+const int sb__schema_count = (int)(sizeof(sb__schema_migrations) / sizeof(sb__schema_migrations[0]));

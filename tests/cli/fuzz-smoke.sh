@@ -1,0 +1,17 @@
+#!/bin/sh
+# A short libFuzzer run of every fuzz target over its seed corpus (make fuzz runs long).
+. "$SRCDIR/tests/cli/lib.sh"
+[ -n "${SB_VALGRIND:-}" ] && skip_all "not under valgrind"
+command -v clang >/dev/null 2>&1 || skip_all "clang not installed"
+for t in csv; do
+  bin="$BUILDDIR/tests/fuzz/$t"
+  if [ ! -x "$bin" ]; then (cd "$BUILDDIR" && make -s "tests/fuzz/$t" >/dev/null 2>&1); fi
+  if [ ! -x "$bin" ]; then fail "fuzz target $t builds"; continue; fi
+  mkdir -p "$TMP/$t"
+  if "$bin" -runs=3000 -max_len=4096 "$TMP/$t" "$SRCDIR/tests/fuzz/corpus/$t" >"$TMP/$t.log" 2>&1; then
+    pass "fuzz $t: 3000 runs without a crash"
+  else
+    fail "fuzz $t: 3000 runs without a crash" "$(tail -20 "$TMP/$t.log")"
+  fi
+done
+finish

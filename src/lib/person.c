@@ -148,3 +148,80 @@ char *sb_person_id_mask(char *out, const char *id)
 	out[18] = '\0';
 	return out;
 }
+
+/* ---- the person registry ---------------------------------------------------------- */
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db_internal.h"
+#include "audit_internal.h"
+#include "person_internal.h"
+
+int sb__person_register(sb_db *db, const char *id_number, const char *name, const char *phone,
+			const char *bank_account, int *out_existed, unsigned *out_differs)
+{
+	sb_id_info info;
+	sb__stmt *st = NULL;
+	int error, r;
+	unsigned differs = 0;
+	char birth[11];
+
+	if (out_existed)
+		*out_existed = 0;
+	if (out_differs)
+		*out_differs = 0;
+	if ((error = sb_person_id_check(&info, id_number)) < 0)
+		return error;
+	if ((error = sb__db_prepare(db, &st, "SELECT name, phone, bank_account FROM person WHERE id_number = ?1")) < 0 ||
+	    (error = sb__stmt_bind_text(st, 1, id_number)) < 0)
+		return error;
+	if ((r = sb__stmt_step(st)) < 0)
+		return r;
+	if (r == 1) {
+		if (strcmp(sb__stmt_text(st, 0), name) != 0)
+			differs |= SB_PERSON_NAME;
+		if (phone && phone[0] && strcmp(sb__stmt_text(st, 1), phone) != 0)
+			differs |= SB_PERSON_PHONE;
+		if (bank_account && bank_account[0] && strcmp(sb__stmt_text(st, 2), bank_account) != 0)
+			differs |= SB_PERSON_BANK;
+		sb__stmt_reset(st);
+		if (out_existed)
+			*out_existed = 1;
+		if (out_differs)
+			*out_differs = differs;
+		return 0;
+	}
+	snprintf(birth, sizeof(birth), "%04d-%02d-%02d", info.year, info.month, info.day);
+	if ((error = sb__db_prepare(db, &st,
+				    "INSERT INTO person (id_number, name, birth, sex, phone, bank_account) "
+				    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) < 0 ||
+	    (error = sb__stmt_bind_text(st, 1, id_number)) < 0 || (error = sb__stmt_bind_text(st, 2, name)) < 0 ||
+	    (error = sb__stmt_bind_text(st, 3, birth)) < 0 || (error = sb__stmt_bind_int64(st, 4, info.sex)) < 0 ||
+	    (error = sb__stmt_bind_text(st, 5, phone && phone[0] ? phone : NULL)) < 0 ||
+	    (error = sb__stmt_bind_text(st, 6, bank_account && bank_account[0] ? bank_account : NULL)) < 0 ||
+	    (error = sb__stmt_run(st)) < 0)
+		return error;
+	{
+		char masked[19];
+		return sb__audit_append(db, "person %s registered", sb_person_id_mask(masked, id_number));
+	}
+}
+
+int sb__person_name(char **out, sb_db *db, const char *id_number)
+{
+	sb__stmt *st = NULL;
+	int error, r;
+
+	*out = NULL;
+	if ((error = sb__db_prepare(db, &st, "SELECT name FROM person WHERE id_number = ?1")) < 0 ||
+	    (error = sb__stmt_bind_text(st, 1, id_number)) < 0)
+		return error;
+	if ((r = sb__stmt_step(st)) < 0)
+		return r;
+	if (r == 0)
+		return sb_error_set(SB_ENOTFOUND, "person %s is not in the registry", id_number);
+	*out = sb__strdup(sb__stmt_text(st, 0));
+	sb__stmt_reset(st);
+	return *out ? 0 : SB_ENOMEM;
+}

@@ -87,6 +87,9 @@ SB_EXTERN(int) sb_org_flags_of(unsigned *out, sb_db *db, const char *code);
 /** The level a 12-digit code's shape allows (1-5), or 0 when malformed. */
 SB_EXTERN(int) sb_org_code_level(const char *code);
 
+/** 1 when `code` has a station (township) or point (village), 0 when not; negative on error. */
+SB_EXTERN(int) sb_org_has_station(sb_db *db, const char *code);
+
 /** One row of the coverage report: a county (or a prefecture without counties). */
 typedef struct {
 	char code[13];

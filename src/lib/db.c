@@ -97,6 +97,13 @@ int sb__stmt_bind_text(sb__stmt *s, int idx, const char *text)
 	return bind_rc(s, sqlite3_bind_text(s->st, idx, text, -1, SQLITE_TRANSIENT));
 }
 
+int sb__stmt_bind_text_static(sb__stmt *s, int idx, const char *text)
+{
+	if (!text)
+		return bind_rc(s, sqlite3_bind_null(s->st, idx));
+	return bind_rc(s, sqlite3_bind_text(s->st, idx, text, -1, SQLITE_STATIC));
+}
+
 int sb__stmt_bind_textn(sb__stmt *s, int idx, const char *text, int len)
 {
 	return bind_rc(s, sqlite3_bind_text(s->st, idx, text, len, SQLITE_TRANSIENT));

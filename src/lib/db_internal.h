@@ -19,6 +19,8 @@ int sb__db_prepare(sb_db *db, sb__stmt **out, const char *sql);
 int sb__db_exec(sb_db *db, const char *sql);
 
 int sb__stmt_bind_text(sb__stmt *s, int idx, const char *text);
+/* Bind text that stays valid and unchanged until the statement is next reset (no copy). */
+int sb__stmt_bind_text_static(sb__stmt *s, int idx, const char *text);
 int sb__stmt_bind_textn(sb__stmt *s, int idx, const char *text, int len);
 int sb__stmt_bind_int64(sb__stmt *s, int idx, int64_t v);
 int sb__stmt_bind_double(sb__stmt *s, int idx, double v);

@@ -322,9 +322,10 @@ int sb_org_import(sb_db *db, const char *path, sb_org_stats *out_stats, sb_progr
 		if ((error = sb__db_prepare(db, &ins,
 					    "INSERT INTO org_division (code, name, level, parent, lon, lat) "
 					    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(code) DO NOTHING")) < 0 ||
-		    (error = sb__stmt_bind_text(ins, 1, code)) < 0 || (error = sb__stmt_bind_text(ins, 2, row->name)) < 0 ||
+		    (error = sb__stmt_bind_text_static(ins, 1, code)) < 0 ||
+		    (error = sb__stmt_bind_text_static(ins, 2, row->name)) < 0 ||
 		    (error = sb__stmt_bind_int64(ins, 3, row->level)) < 0 ||
-		    (error = row->parent ? sb__stmt_bind_text(ins, 4, parent) : sb__stmt_bind_null(ins, 4)) < 0 ||
+		    (error = row->parent ? sb__stmt_bind_text_static(ins, 4, parent) : sb__stmt_bind_null(ins, 4)) < 0 ||
 		    (error = row->has_centre ? sb__stmt_bind_double(ins, 5, row->lon) : sb__stmt_bind_null(ins, 5)) < 0 ||
 		    (error = row->has_centre ? sb__stmt_bind_double(ins, 6, row->lat) : sb__stmt_bind_null(ins, 6)) < 0 ||
 		    (error = sb__stmt_run(ins)) < 0)
@@ -823,4 +824,19 @@ void sb_coverage_free(sb_coverage *c)
 	free(c->total.name);
 	free(c->total.prefecture);
 	free(c);
+}
+
+/* Added for the staff area: a worker may only join a station or point that exists. */
+int sb_org_has_station(sb_db *db, const char *code)
+{
+	sb__stmt *st;
+	int error, r;
+
+	if ((error = sb__db_prepare(db, &st, "SELECT 1 FROM org_station WHERE code = ?1")) < 0 ||
+	    (error = sb__stmt_bind_text(st, 1, code)) < 0)
+		return error;
+	r = sb__stmt_step(st);
+	if (r == 1)
+		sb__stmt_reset(st);
+	return r;
 }

@@ -225,3 +225,29 @@ int sb__person_name(char **out, sb_db *db, const char *id_number)
 	sb__stmt_reset(st);
 	return *out ? 0 : SB_ENOMEM;
 }
+
+/* Added for the staff area (worker lists carry the name and bank account). */
+int sb__person_get(char **out_name, char **out_bank, sb_db *db, const char *id_number)
+{
+	sb__stmt *st = NULL;
+	int error, r;
+
+	*out_name = *out_bank = NULL;
+	if ((error = sb__db_prepare(db, &st, "SELECT name, bank_account FROM person WHERE id_number = ?1")) < 0 ||
+	    (error = sb__stmt_bind_text(st, 1, id_number)) < 0)
+		return error;
+	if ((r = sb__stmt_step(st)) < 0)
+		return r;
+	if (r == 0)
+		return sb_error_set(SB_ENOTFOUND, "person %s is not in the registry", id_number);
+	*out_name = sb__strdup(sb__stmt_text(st, 0));
+	*out_bank = sb__strdup(sb__stmt_text(st, 1));
+	sb__stmt_reset(st);
+	if (!*out_name || !*out_bank) {
+		free(*out_name);
+		free(*out_bank);
+		*out_name = *out_bank = NULL;
+		return SB_ENOMEM;
+	}
+	return 0;
+}

@@ -22,4 +22,7 @@ int sb__person_register(sb_db *db, const char *id_number, const char *name, cons
 /** The registered name of a person (caller frees), or SB_ENOTFOUND. */
 int sb__person_name(char **out, sb_db *db, const char *id_number);
 
+/** Name and bank account ("" when none) of a person (caller frees both), or SB_ENOTFOUND. */
+int sb__person_get(char **out_name, char **out_bank, sb_db *db, const char *id_number);
+
 #endif

@@ -10,6 +10,7 @@ sb init
 sb org import "$GD"
 expect_rc "import Guangdong" 0
 expect_out "28,743 divisions" "28743 rows, 28743 divisions added"
+expect_eq "no progress output when not a terminal" "$err" ""
 sb org stations
 expect_out "1,757 stations and 26,842 points" "1757 stations and 26842 points created"
 sb org coverage --format csv
@@ -95,4 +96,15 @@ sb org employers "$TMP/emp.csv"
 expect_rc "bad credit code: exit 1" 1
 expect_err "bad credit code named" "emp.csv:2: uscc: '91350100M000100Y44': check character should be 3"
 expect_eq "bad credit code: database unchanged" "$(dbsum)" "$before"
+
+# On a terminal the import shows a progress bar (script(1) gives it a pseudo-terminal).
+if command -v script >/dev/null 2>&1 && [ -z "${SB_VALGRIND:-}" ]; then
+  sb --db "$TMP/tty.db" init
+  script -qec "$SB --db $TMP/tty.db org import $IM" /dev/null > "$TMP/tty.out" 2>&1
+  if grep -q 'divisions \[#' "$TMP/tty.out" && grep -q '100% 15938/15938' "$TMP/tty.out"; then
+    pass "a progress bar on a terminal"
+  else
+    fail "a progress bar on a terminal" "$(head -c 300 "$TMP/tty.out")"
+  fi
+fi
 finish

@@ -8,10 +8,10 @@ for t in csv; do
   if [ ! -x "$bin" ]; then (cd "$BUILDDIR" && make -s "tests/fuzz/$t" >/dev/null 2>&1); fi
   if [ ! -x "$bin" ]; then fail "fuzz target $t builds"; continue; fi
   mkdir -p "$TMP/$t"
-  if "$bin" -runs=3000 -max_len=4096 "$TMP/$t" "$SRCDIR/tests/fuzz/corpus/$t" >"$TMP/$t.log" 2>&1; then
-    pass "fuzz $t: 3000 runs without a crash"
+  if "$bin" -runs=${FUZZ_RUNS:-3000} -max_len=4096 "$TMP/$t" "$SRCDIR/tests/fuzz/corpus/$t" >"$TMP/$t.log" 2>&1; then
+    pass "fuzz $t: ${FUZZ_RUNS:-3000} runs without a crash"
   else
-    fail "fuzz $t: 3000 runs without a crash" "$(tail -20 "$TMP/$t.log")"
+    fail "fuzz $t: ${FUZZ_RUNS:-3000} runs without a crash" "$(tail -20 "$TMP/$t.log")"
   fi
 done
 finish

@@ -13,5 +13,15 @@
 #include "shuangbai/person.h"
 #include "shuangbai/org.h"
 #include "shuangbai/audit.h"
+#include "shuangbai/generate.h"
+#include "shuangbai/pdf.h"
+#include "shuangbai/round.h"
+#include "shuangbai/staff.h"
+#include "shuangbai/place.h"
+#include "shuangbai/pki.h"
+#include "shuangbai/sign.h"
+#include "shuangbai/contract.h"
+#include "shuangbai/pay.h"
+#include "shuangbai/payroll.h"
 
 #endif

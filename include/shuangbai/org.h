@@ -113,4 +113,29 @@ typedef struct {
 SB_EXTERN(int) sb_org_coverage(sb_coverage **out, sb_db *db, const char *scope);
 SB_EXTERN(void) sb_coverage_free(sb_coverage *c);
 
+/** A township government as employer (the contract's first party, Labour Contract Law Art. 17). */
+typedef struct {
+	char township_code[13];
+	char *name;
+	char *address;   /* may be "" when none was recorded */
+	char *legal_rep; /* may be "" when none was recorded */
+	char uscc[19];
+} sb_employer;
+
+/**
+ * The employer record of a township.
+ * @param out filled in; free its strings with sb_employer_clear()
+ * @return 0, SB_ENOTFOUND (no employer recorded for the township)
+ */
+SB_EXTERN(int) sb_org_employer(sb_employer *out, sb_db *db, const char *township_code);
+/** Free the strings of an employer record (NULL is fine). */
+SB_EXTERN(void) sb_employer_clear(sb_employer *e);
+
+/**
+ * Every division of `level` under `scope` (NULL: all), in code order. Free with
+ * sb_division_list_free().
+ */
+SB_EXTERN(int) sb_org_list(sb_division **out, size_t *out_n, sb_db *db, const char *scope, int level);
+SB_EXTERN(void) sb_division_list_free(sb_division *list, size_t n);
+
 #endif

@@ -44,6 +44,19 @@ const char *cli_datadir(void);
 int cmd_init(sb_cli *cli, int argc, char **argv);
 int cmd_org(sb_cli *cli, int argc, char **argv);
 int cmd_audit(sb_cli *cli, int argc, char **argv);
+int cmd_round(sb_cli *cli, int argc, char **argv);
+/* `round place` and `round hire` (cmd_place.c); cmd_round dispatches to them. */
+int cmd_round_place(sb_cli *cli, int argc, char **argv);
+int cmd_round_hire(sb_cli *cli, int argc, char **argv);
 int cmd_demo(sb_cli *cli, int argc, char **argv);
+int cmd_generate(sb_cli *cli, int argc, char **argv);
+int cmd_staff(sb_cli *cli, int argc, char **argv);
+int cmd_pki(sb_cli *cli, int argc, char **argv);
+int cmd_contract(sb_cli *cli, int argc, char **argv);
+int cmd_pay(sb_cli *cli, int argc, char **argv);
+int cmd_payroll(sb_cli *cli, int argc, char **argv);
+/* A passphrase from SHUANGBAI_PASSPHRASE or the terminal (echo off; twice when confirm).
+ * The caller wipes buf with sb_pki_wipe. Prints why and returns -1 when there is none. */
+int cli_passphrase(char *buf, size_t size, int confirm);
 
 #endif

@@ -23,7 +23,14 @@ static const struct {
 	{ "init", cmd_init, "create the registry database" },
 	{ "org", cmd_org, "divisions, flags, employers, stations, coverage" },
 	{ "audit", cmd_audit, "verify or list the hash-chained audit log" },
+	{ "round", cmd_round, "a recruitment round from policy to public notice" },
+	{ "staff", cmd_staff, "take over existing staff from rosters, list workers" },
+	{ "pki", cmd_pki, "the province CA, township signing keys, revocation" },
+	{ "contract", cmd_contract, "issue and verify signed labour contracts" },
+	{ "pay", cmd_pay, "pay policies, assessments, raises, deductions" },
+	{ "payroll", cmd_payroll, "monthly payroll: run, show, close, export, verify" },
 	{ "demo", cmd_demo, "run a province's year end to end on generated data" },
+	{ "generate", cmd_generate, "generate realistic input files (employers, rounds, rosters...)" },
 };
 
 static void usage(FILE *f)

@@ -154,6 +154,27 @@ static int csv_init(sb__csv *c, const char *raw, size_t len)
 	} else if (len >= 4 && memcmp(raw, "\x84\x31\x95\x33", 4) == 0) {
 		return decode_gb18030(c, raw + 4, len - 4, 0);
 	} else if (!valid_utf8_prefix((const unsigned char *)raw, len, &bad)) {
+		/* A file whose text so far was plainly UTF-8 (several multi-byte characters, or one
+		 * and then a character cut short at the end) is a damaged UTF-8 file, not GB18030:
+		 * GB18030 text almost never forms valid UTF-8 sequences by chance. */
+		size_t k, multi = 0;
+		int cut = 0;
+		for (k = 0; k < bad; k++)
+			if (((unsigned char)raw[k] & 0xC0) == 0xC0)
+				multi++;
+		{
+			unsigned char lead = (unsigned char)raw[bad];
+			size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+			if (need && len - bad < need) {
+				cut = 1;
+				for (k = bad + 1; k < len; k++)
+					if (((unsigned char)raw[k] & 0xC0) != 0x80)
+						cut = 0;
+			}
+		}
+		if (multi >= 8 || (cut && multi >= 1))
+			return sb_error_set(SB_EINVALID, "%s:%ld: encoding: invalid UTF-8%s", c->name, line_of(raw, bad),
+					    cut ? " (the last character is cut short)" : "");
 		return decode_gb18030(c, raw, len, bad);
 	}
 	if (!(c->text = sb__strndup(raw, len)))

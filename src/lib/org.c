@@ -840,3 +840,110 @@ int sb_org_has_station(sb_db *db, const char *code)
 		sb__stmt_reset(st);
 	return r;
 }
+
+/* Added for the contract area: the employer's particulars for the contract's first party. */
+int sb_org_employer(sb_employer *out, sb_db *db, const char *township_code)
+{
+	sb__stmt *st;
+	int error, r;
+
+	memset(out, 0, sizeof *out);
+	if ((error = sb__db_prepare(db, &st,
+				    "SELECT name, address, legal_rep, uscc FROM org_employer WHERE township_code = ?1")) < 0 ||
+	    (error = sb__stmt_bind_text(st, 1, township_code)) < 0)
+		return error;
+	if ((r = sb__stmt_step(st)) < 0)
+		return r;
+	if (r == 0)
+		return sb_error_set(SB_ENOTFOUND, "township %s has no employer record (load it with shuangbai org employers)",
+				    township_code);
+	snprintf(out->township_code, sizeof out->township_code, "%s", township_code);
+	out->name = sb__strdup(sb__stmt_text(st, 0));
+	out->address = sb__strdup(sb__stmt_text(st, 1));
+	out->legal_rep = sb__strdup(sb__stmt_text(st, 2));
+	snprintf(out->uscc, sizeof out->uscc, "%s", sb__stmt_text(st, 3));
+	sb__stmt_reset(st);
+	if (!out->name || !out->address || !out->legal_rep) {
+		sb_employer_clear(out);
+		return SB_ENOMEM;
+	}
+	return 0;
+}
+
+void sb_employer_clear(sb_employer *e)
+{
+	if (!e)
+		return;
+	free(e->name);
+	free(e->address);
+	free(e->legal_rep);
+	e->name = e->address = e->legal_rep = NULL;
+}
+
+int sb_org_list(sb_division **out, size_t *out_n, sb_db *db, const char *scope, int level)
+{
+	sb__stmt *st = NULL;
+	sb_division *list = NULL;
+	size_t n = 0, cap = 0;
+	int error = 0, r, slevel;
+	char prefix[13] = "";
+
+	*out = NULL;
+	*out_n = 0;
+	if (scope) {
+		if (!(slevel = sb_org_code_level(scope)))
+			return sb_error_set(SB_ENOTFOUND, "%s: not a division code", scope);
+		snprintf(prefix, sizeof(prefix), "%.*s", level_digits[slevel], scope);
+	}
+	if ((error = sb__db_prepare(db, &st,
+				    "SELECT code, parent, name, level, lon, lat FROM org_division "
+				    "WHERE level = ?1 AND code LIKE ?2 || '%' ORDER BY code")) < 0 ||
+	    (error = sb__stmt_bind_int64(st, 1, level)) < 0 || (error = sb__stmt_bind_text(st, 2, prefix)) < 0)
+		return error;
+	while ((r = sb__stmt_step(st)) == 1) {
+		sb_division *d;
+		if (n == cap) {
+			sb_division *p;
+			cap = cap ? cap * 2 : 256;
+			if (!(p = sb__realloc(list, cap * sizeof(*p)))) {
+				error = SB_ENOMEM;
+				sb__stmt_reset(st);
+				break;
+			}
+			list = p;
+		}
+		d = &list[n];
+		memset(d, 0, sizeof(*d));
+		snprintf(d->code, sizeof(d->code), "%s", sb__stmt_text(st, 0));
+		snprintf(d->parent, sizeof(d->parent), "%s", sb__stmt_text(st, 1));
+		d->level = (int)sb__stmt_int64(st, 3);
+		d->has_centre = !sb__stmt_isnull(st, 4) && !sb__stmt_isnull(st, 5);
+		d->lon = sb__stmt_double(st, 4);
+		d->lat = sb__stmt_double(st, 5);
+		n++;
+		if (!(d->name = sb__strdup(sb__stmt_text(st, 2)))) {
+			error = SB_ENOMEM;
+			sb__stmt_reset(st);
+			break;
+		}
+	}
+	if (r < 0 && error == 0)
+		error = r;
+	if (error < 0) {
+		sb_division_list_free(list, n);
+		return error;
+	}
+	*out = list;
+	*out_n = n;
+	return 0;
+}
+
+void sb_division_list_free(sb_division *list, size_t n)
+{
+	size_t i;
+	if (!list)
+		return;
+	for (i = 0; i < n; i++)
+		free(list[i].name);
+	free(list);
+}

@@ -1,0 +1,588 @@
+/*
+ * What finance receives of a closed payroll month and how it checks it: the signed XML
+ * (xsd/payroll.xsd: header with count and totals, one line per worker), the bank transfer
+ * CSV, the payslips PDF (one page per worker, via the PDF area), and verification of an
+ * export: signature, schema, each line's arithmetic, the totals, and against the registry
+ * that every line is a worker with a contract in force at the pay that was run (ghosts,
+ * duplicates and changed amounts are named). Not for computing pay (payroll.c).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "common_internal.h"
+#include "pay_internal.h"
+#include "payroll_internal.h"
+#include "shuangbai/contract.h"
+#include "shuangbai/money.h"
+#include "shuangbai/org.h"
+#include "shuangbai/payroll.h"
+#include "shuangbai/pdf.h"
+#include "shuangbai/person.h"
+#include "shuangbai/sign.h"
+
+#define PAYROLL_NS "urn:shuangbai:payroll:1"
+
+enum { A_BASE, A_ALLOW, A_ARREARS, A_GROSS, A_PENSION, A_MEDICAL, A_UNEMP, A_HOUSING, A_SPECIAL,
+       A_TAX, A_NET, A_N };
+static const char *const amount_names[A_N] = { "base", "allowances", "arrears", "gross", "pension",
+	"medical", "unemployment", "housing-fund", "special-deductions", "tax", "net" };
+
+static void line_amounts(int64_t a[A_N], const sb_payroll_line *l)
+{
+	a[A_BASE] = l->base;
+	a[A_ALLOW] = l->allowances;
+	a[A_ARREARS] = l->arrears;
+	a[A_GROSS] = l->gross;
+	a[A_PENSION] = l->pension;
+	a[A_MEDICAL] = l->medical;
+	a[A_UNEMP] = l->unemployment;
+	a[A_HOUSING] = l->housing_fund;
+	a[A_SPECIAL] = l->special_deductions;
+	a[A_TAX] = l->tax;
+	a[A_NET] = l->net;
+}
+
+static void xml_attr(sb_buf *b, const char *name, const char *v)
+{
+	sb__buf_printf(b, " %s=\"", name);
+	for (; *v; v++) {
+		switch (*v) {
+		case '&': sb__buf_puts(b, "&amp;"); break;
+		case '<': sb__buf_puts(b, "&lt;"); break;
+		case '>': sb__buf_puts(b, "&gt;"); break;
+		case '"': sb__buf_puts(b, "&quot;"); break;
+		case '\n': sb__buf_puts(b, "&#10;"); break;
+		case '\r': sb__buf_puts(b, "&#13;"); break;
+		case '\t': sb__buf_puts(b, "&#9;"); break;
+		default: sb__buf_putc(b, *v);
+		}
+	}
+	sb__buf_putc(b, '"');
+}
+
+static void xml_amounts(sb_buf *b, const int64_t a[A_N])
+{
+	char v[32];
+	int i;
+	for (i = 0; i < A_N; i++)
+		xml_attr(b, amount_names[i], sb_money_format(v, sizeof v, a[i]));
+}
+
+static void csv_field(sb_buf *b, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		sb__buf_putc(b, '"');
+		for (; *s; s++) {
+			if (*s == '"')
+				sb__buf_putc(b, '"');
+			sb__buf_putc(b, *s);
+		}
+		sb__buf_putc(b, '"');
+	} else {
+		sb__buf_puts(b, s);
+	}
+}
+
+void sb_payroll_export_clear(sb_payroll_export_info *e)
+{
+	if (!e)
+		return;
+	free(e->xml_path);
+	free(e->bank_path);
+	free(e->pdf_path);
+	memset(e, 0, sizeof *e);
+}
+
+static char *path_of(const char *dir, const char *kind, const char *code, const char *month,
+		     const char *ext)
+{
+	sb_buf b = SB_BUF_INIT;
+	sb__buf_printf(&b, "%s/%s-%s-%s.%s", dir, kind, code, month, ext);
+	if (sb__buf_failed(&b) < 0)
+		return NULL;
+	return sb__buf_detach(&b);
+}
+
+/* One page per worker: the payslip (工资条) in Chinese. */
+static int payslips(const char *path, const sb_payroll *p, const char *employer)
+{
+	sb_pdf *doc = NULL;
+	sb_pdf_info info;
+	char title[256], masked[24], v[A_N][32], days[16];
+	int error = 0, i;
+	size_t k;
+	int64_t a[A_N];
+	static const double widths[2] = { 200, 200 };
+	static const int align[2] = { SB_PDF_LEFT, SB_PDF_RIGHT };
+	static const char *const labels[A_N] = { "基本工资", "津贴补贴", "补发（扣）工资", "应发工资",
+		"养老保险（个人）", "医疗保险（个人）", "失业保险（个人）", "住房公积金（个人）",
+		"专项附加扣除（申报）", "个人所得税", "实发工资" };
+	sb_pdf_table t;
+
+	snprintf(title, sizeof title, "%s %.4s年%.2s月工资条", employer, p->month, p->month + 5);
+	memset(&info, 0, sizeof info);
+	info.title = title;
+	info.author = employer;
+	info.subject = "工资条";
+	memset(&t, 0, sizeof t);
+	t.ncols = 2;
+	t.widths = widths;
+	t.align = align;
+	t.x = SB_PDF_MM(35);
+	if ((error = sb_pdf_new(&doc, &info)) < 0)
+		goto done;
+	for (k = 0; k < p->n; k++) {
+		const sb_payroll_line *l = &p->lines[k];
+		const char *row[2];
+		if ((error = sb_pdf_page_add(doc)) < 0)
+			goto done;
+		sb_pdf_set_size(doc, 16);
+		if ((error = sb_pdf_para(doc, title, SB_PDF_CENTER, 0)) < 0)
+			goto done;
+		sb_pdf_set_size(doc, 11);
+		sb_pdf_space(doc, 8);
+		line_amounts(a, l);
+		for (i = 0; i < A_N; i++)
+			sb_money_format(v[i], sizeof v[i], a[i]);
+		snprintf(days, sizeof days, "%d", l->days);
+		if ((error = sb_pdf_table_begin(doc, &t)) < 0)
+			goto done;
+		row[0] = "姓名";
+		row[1] = l->name;
+		if ((error = sb_pdf_table_row(doc, &t, row)) < 0)
+			goto done;
+		row[0] = "身份证号";
+		row[1] = sb_person_id_mask(masked, l->id_number);
+		if ((error = sb_pdf_table_row(doc, &t, row)) < 0)
+			goto done;
+		row[0] = "劳动合同编号";
+		row[1] = l->contract;
+		if ((error = sb_pdf_table_row(doc, &t, row)) < 0)
+			goto done;
+		row[0] = "计薪天数";
+		row[1] = days;
+		if ((error = sb_pdf_table_row(doc, &t, row)) < 0)
+			goto done;
+		for (i = 0; i < A_N; i++) {
+			row[0] = labels[i];
+			row[1] = v[i];
+			if ((error = sb_pdf_table_row(doc, &t, row)) < 0)
+				goto done;
+		}
+		sb_pdf_space(doc, 8);
+		if ((error = sb_pdf_para(doc, "金额单位：元。实发工资 = 应发工资 − 个人缴纳社会保险和住房公积金 − 个人所得税。", SB_PDF_LEFT, 0)) < 0)
+			goto done;
+	}
+	if (p->n == 0 && (error = sb_pdf_page_add(doc)) == 0)
+		error = sb_pdf_para(doc, title, SB_PDF_CENTER, 0);
+	if (error < 0)
+		goto done;
+	error = sb_pdf_save_file(doc, path);
+done:
+	sb_pdf_free(doc);
+	return error;
+}
+
+int sb__payroll_render(char **out, size_t *out_len, const sb_payroll *p, const char *scope,
+		       const char *name)
+{
+	sb_buf x = SB_BUF_INIT;
+	int64_t tot[A_N], a[A_N];
+	char days[16];
+	size_t k;
+	int i, error;
+
+	*out = NULL;
+	memset(tot, 0, sizeof tot);
+	for (k = 0; k < p->n; k++) {
+		line_amounts(a, &p->lines[k]);
+		for (i = 0; i < A_N; i++)
+			tot[i] += a[i];
+	}
+	sb__buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<payroll xmlns=\"" PAYROLL_NS "\"");
+	xml_attr(&x, "month", p->month);
+	xml_attr(&x, "scope", scope);
+	if (name)
+		xml_attr(&x, "name", name);
+	sb__buf_puts(&x, ">\n<header");
+	sb__buf_printf(&x, " count=\"%zu\"", p->n);
+	xml_amounts(&x, tot);
+	sb__buf_puts(&x, "/>\n");
+	for (k = 0; k < p->n; k++) {
+		const sb_payroll_line *l = &p->lines[k];
+		sb__buf_puts(&x, "<line");
+		xml_attr(&x, "id-number", l->id_number);
+		xml_attr(&x, "name", l->name ? l->name : "");
+		xml_attr(&x, "township", l->township_code);
+		xml_attr(&x, "contract", l->contract);
+		xml_attr(&x, "account", l->bank_account ? l->bank_account : "");
+		snprintf(days, sizeof days, "%d", l->days);
+		xml_attr(&x, "days", days);
+		line_amounts(a, l);
+		xml_amounts(&x, a);
+		sb__buf_puts(&x, "/>\n");
+	}
+	sb__buf_puts(&x, "</payroll>\n");
+	if ((error = sb__buf_failed(&x)) < 0) {
+		sb__buf_free(&x);
+		return error;
+	}
+	if (out_len)
+		*out_len = x.len;
+	*out = sb__buf_detach(&x);
+	return 0;
+}
+
+int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month, const char *scope,
+		      const sb_signer *signer, const char *dir, unsigned flags)
+{
+	sb_payroll *p = NULL;
+	sb_payroll_export_info e;
+	sb_division div;
+	sb_buf bank = SB_BUF_INIT;
+	char *xml = NULL, *signed_xml = NULL, v[32];
+	size_t signed_len = 0, k;
+	int64_t tot[A_N];
+	int error = 0, have_div = 0;
+	const char *who;
+
+	memset(&e, 0, sizeof e);
+	memset(tot, 0, sizeof tot);
+	if (!scope || sb_org_code_level(scope) == 0)
+		return sb_error_set(SB_EUSAGE, "--scope '%s' is not a division code", scope ? scope : "");
+	who = sb_signer_township(signer);
+	/* A township key signs only that township's documents, as for contracts (SPEC §6). */
+	if (!who || strcmp(who, scope) != 0)
+		return sb_error_set(SB_EPOLICY, "the key of '%s' cannot sign the payroll of %s",
+				    who && *who ? who : "the CA", scope);
+	if ((error = sb_payroll_get(&p, db, month, scope)) < 0)
+		goto done;
+	if (!p->closed) {
+		error = sb_error_set(SB_ESTATE, "payroll %s is not closed: close it before exporting (`payroll close %s`)",
+				     p->month, p->month);
+		goto done;
+	}
+	if (sb_org_division(&div, db, scope) == 0)
+		have_div = 1;
+	else
+		sb_error_clear();
+
+	if ((error = sb__payroll_render(&xml, NULL, p, scope, have_div ? div.name : NULL)) < 0)
+		goto done;
+	sb__buf_puts(&bank, "account,name,net\n");
+	for (k = 0; k < p->n; k++) {
+		const sb_payroll_line *l = &p->lines[k];
+		csv_field(&bank, l->bank_account);
+		sb__buf_putc(&bank, ',');
+		csv_field(&bank, l->name);
+		sb__buf_printf(&bank, ",%s\n", sb_money_format(v, sizeof v, l->net));
+		tot[A_NET] += l->net;
+	}
+	if ((error = sb__buf_failed(&bank)) < 0)
+		goto done;
+	if (!(e.xml_path = path_of(dir, "payroll", scope, p->month, "xml")) ||
+	    !(e.bank_path = path_of(dir, "bank", scope, p->month, "csv")) ||
+	    !(e.pdf_path = path_of(dir, "payslips", scope, p->month, "pdf"))) {
+		error = SB_ENOMEM;
+		goto done;
+	}
+	if ((error = sb_sign_xml(&signed_xml, &signed_len, signer, xml, strlen(xml))) < 0)
+		goto done;
+	if ((error = sb__write_file(e.xml_path, signed_xml, signed_len, 0644)) < 0)
+		goto done;
+	if ((error = sb__write_file(e.bank_path, bank.ptr, bank.len, 0600)) < 0)
+		goto done;
+	if (flags & SB_PAYROLL_NO_PAYSLIPS) {
+		free(e.pdf_path);
+		e.pdf_path = NULL;
+	} else if ((error = payslips(e.pdf_path, p, have_div ? div.name : scope)) < 0) {
+		goto done;
+	}
+	e.count = (int64_t)p->n;
+	e.net = tot[A_NET];
+	if (out) {
+		*out = e;
+		memset(&e, 0, sizeof e);
+	}
+done:
+	if (have_div)
+		sb_division_clear(&div);
+	sb_payroll_export_clear(&e);
+	sb__buf_free(&bank);
+	free(xml);
+	free(signed_xml);
+	sb_payroll_free(p);
+	return error;
+}
+
+/* ---- verify ------------------------------------------------------------------------- */
+
+void sb_payroll_verified_clear(sb_payroll_verified *v)
+{
+	if (!v)
+		return;
+	free(v->signer);
+	memset(v, 0, sizeof *v);
+}
+
+static int is_el(xmlNodePtr n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+	       strcmp((const char *)n->ns->href, PAYROLL_NS) == 0 &&
+	       strcmp((const char *)n->name, name) == 0;
+}
+
+/* An attribute without copying: the text of its single text child ("" when absent). */
+static const char *attr(xmlNodePtr n, const char *name)
+{
+	xmlAttrPtr a = xmlHasProp(n, (const xmlChar *)name);
+	if (!a || !a->children || !a->children->content)
+		return "";
+	return (const char *)a->children->content;
+}
+
+typedef struct {
+	const char *id, *town;
+	long line;
+	size_t index;
+} seen;
+
+static int seen_cmp(const void *a, const void *b)
+{
+	const seen *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	if (c == 0)
+		c = x->line < y->line ? -1 : x->line > y->line;
+	return c;
+}
+
+static int contract_cmp(const void *a, const void *b)
+{
+	const sb_contract_info *x = a, *y = b;
+	int c = strcmp(x->number, y->number);
+	return c;
+}
+
+static int regline_cmp(const void *a, const void *b)
+{
+	const sb_payroll_line *x = a, *y = b;
+	int c = strcmp(x->id_number, y->id_number);
+	return c ? c : strcmp(x->township_code, y->township_code);
+}
+
+/* Collects problems: the first is the message, the rest are counted. */
+typedef struct {
+	int n;
+	char first[1024];
+} problems;
+
+static void problem(problems *pr, const char *fmt, ...)
+#ifdef __GNUC__
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+static void problem(problems *pr, const char *fmt, ...)
+{
+	va_list ap;
+	if (pr->n++ == 0) {
+		va_start(ap, fmt);
+		vsnprintf(pr->first, sizeof pr->first, fmt, ap);
+		va_end(ap);
+	}
+}
+
+int sb_payroll_verify(sb_payroll_verified *out, const char *path, const char *ca_path,
+		      const char *crl_path, sb_db *db)
+{
+	char *xml = NULL, *signer = NULL, got[32], want[32];
+	size_t len = 0, nlines = 0, cap = 0, k;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root, n, header = NULL;
+	int error = 0, i, y, m;
+	int64_t tot[A_N], a[A_N], hdr[A_N], count = 0;
+	seen *ss = NULL;
+	void *grown;
+	problems pr;
+	sb_contract_info *cs = NULL;
+	size_t ncs = 0;
+	sb_payroll *reg = NULL;
+	const char *month, *scope;
+	sb_payroll_verified v;
+
+	memset(&pr, 0, sizeof pr);
+	memset(tot, 0, sizeof tot);
+	memset(&v, 0, sizeof v);
+	if ((error = sb__read_file(&xml, &len, path)) < 0)
+		goto done;
+	if ((error = sb_sign_verify_xml(&signer, xml, len, ca_path, crl_path)) < 0) {
+		sb_error_prefix("%s: signature", path);
+		goto done;
+	}
+	if ((error = sb__pay_xml_read(&doc, xml, len, path, "payroll.xsd")) < 0)
+		goto done;
+	root = xmlDocGetRootElement(doc);
+	month = attr(root, "month");
+	scope = attr(root, "scope");
+	snprintf(v.month, sizeof v.month, "%s", month);
+	snprintf(v.scope, sizeof v.scope, "%s", scope);
+	if (!signer || strcmp(signer, scope) != 0) {
+		error = sb_error_set(SB_EPOLICY, "%s:%ld: <payroll> scope: signed by '%s', not by the employer %s",
+				     path, xmlGetLineNo(root), signer ? signer : "", scope);
+		goto done;
+	}
+	for (n = root->children; n; n = n->next) {
+		if (is_el(n, "header")) {
+			header = n;
+			continue;
+		}
+		if (!is_el(n, "line"))
+			continue;
+		{
+			long line = xmlGetLineNo(n);
+			const char *id = attr(n, "id-number");
+			for (i = 0; i < A_N; i++) {
+				if (sb_money_parse(&a[i], attr(n, amount_names[i])) < 0) {
+					problem(&pr, "%s:%ld: <line> %s: %s: '%s' is not an amount", path, line, id,
+						amount_names[i], attr(n, amount_names[i]));
+					a[i] = 0;
+				}
+				tot[i] += a[i];
+			}
+			count++;
+			if (a[A_GROSS] != a[A_BASE] + a[A_ALLOW] + a[A_ARREARS])
+				problem(&pr, "%s:%ld: <line> %s: gross %s is not base + allowances + arrears (%s)",
+					path, line, id, sb_money_format(got, sizeof got, a[A_GROSS]),
+					sb_money_format(want, sizeof want, a[A_BASE] + a[A_ALLOW] + a[A_ARREARS]));
+			if (a[A_NET] != a[A_GROSS] - a[A_PENSION] - a[A_MEDICAL] - a[A_UNEMP] - a[A_HOUSING] - a[A_TAX])
+				problem(&pr, "%s:%ld: <line> %s: net %s is not gross less contributions and tax (%s)",
+					path, line, id, sb_money_format(got, sizeof got, a[A_NET]),
+					sb_money_format(want, sizeof want, a[A_GROSS] - a[A_PENSION] - a[A_MEDICAL] -
+										   a[A_UNEMP] - a[A_HOUSING] - a[A_TAX]));
+			if (nlines == cap) {
+				cap = cap ? cap * 2 : 1024;
+				if (!(grown = sb__realloc(ss, cap * sizeof *ss))) {
+					error = SB_ENOMEM;
+					goto done;
+				}
+				ss = grown;
+			}
+			ss[nlines].id = id;
+			ss[nlines].town = attr(n, "township");
+			ss[nlines].line = line;
+			ss[nlines].index = nlines;
+			nlines++;
+		}
+	}
+	/* header: count and totals */
+	if (sb_decimal_parse(&hdr[0], attr(header, "count"), 0) < 0 || hdr[0] != count)
+		problem(&pr, "%s:%ld: <header> count: %s, but the file has %lld lines", path, xmlGetLineNo(header),
+			attr(header, "count"), (long long)count);
+	for (i = 0; i < A_N; i++)
+		if (sb_money_parse(&hdr[i], attr(header, amount_names[i])) < 0 || hdr[i] != tot[i])
+			problem(&pr, "%s:%ld: <header> %s: %s, but the lines add up to %s", path, xmlGetLineNo(header),
+				amount_names[i], attr(header, amount_names[i]), sb_money_format(want, sizeof want, tot[i]));
+	/* duplicates: the same person twice in one payroll */
+	if (nlines)
+		qsort(ss, nlines, sizeof *ss, seen_cmp);
+	for (k = 1; k < nlines; k++)
+		if (strcmp(ss[k].id, ss[k - 1].id) == 0)
+			problem(&pr, "%s:%ld: <line> %s: duplicate: the same person is paid on line %ld too", path,
+				ss[k].line, ss[k].id, ss[k - 1].line);
+
+	if (db && pr.n == 0) {
+		/* ghosts and changed amounts: against the contracts in force and the run */
+		sb__month_parse(month, &y, &m);
+		if ((error = sb_contract_in_force(&cs, &ncs, db, y, m, scope)) < 0)
+			goto done;
+		if (ncs)
+			qsort(cs, ncs, sizeof *cs, contract_cmp);
+		error = sb_payroll_get(&reg, db, month, scope);
+		if (error == SB_ENOTFOUND) {
+			sb_error_clear();
+			error = 0;
+		} else if (error < 0) {
+			goto done;
+		}
+		if (reg && reg->n)
+			qsort(reg->lines, reg->n, sizeof *reg->lines, regline_cmp);
+		for (n = root->children; n; n = n->next) {
+			sb_contract_info ckey, *c;
+			sb_payroll_line lkey, *l = NULL;
+			long line;
+			const char *id;
+			if (!is_el(n, "line"))
+				continue;
+			line = xmlGetLineNo(n);
+			id = attr(n, "id-number");
+			memset(&ckey, 0, sizeof ckey);
+			snprintf(ckey.number, sizeof ckey.number, "%s", attr(n, "contract"));
+			c = ncs ? bsearch(&ckey, cs, ncs, sizeof ckey, contract_cmp) : NULL;
+			if (!c || strcmp(c->id_number, id) != 0 || strcmp(c->township_code, attr(n, "township")) != 0) {
+				problem(&pr, "%s:%ld: <line> %s: ghost worker: no signed contract %s of this person with %s is in force in %s",
+					path, line, id, attr(n, "contract"), attr(n, "township"), month);
+				continue;
+			}
+			memset(&lkey, 0, sizeof lkey);
+			snprintf(lkey.id_number, sizeof lkey.id_number, "%s", id);
+			snprintf(lkey.township_code, sizeof lkey.township_code, "%s", attr(n, "township"));
+			if (reg && reg->n)
+				l = bsearch(&lkey, reg->lines, reg->n, sizeof lkey, regline_cmp);
+			if (!l) {
+				problem(&pr, "%s:%ld: <line> %s: the registry's payroll of %s has no line for this person",
+					path, line, id, month);
+				continue;
+			}
+			{
+				int64_t r[A_N], d;
+				line_amounts(r, l);
+				for (i = 0; i < A_N; i++) {
+					sb_money_parse(&d, attr(n, amount_names[i]));
+					if (d != r[i]) {
+						problem(&pr, "%s:%ld: <line> %s: wrong amount: %s %s, the registry's payroll says %s",
+							path, line, id, amount_names[i], sb_money_format(got, sizeof got, d),
+							sb_money_format(want, sizeof want, r[i]));
+						break;
+					}
+				}
+				if (i == A_N && (sb_decimal_parse(&d, attr(n, "days"), 0) < 0 || d != l->days))
+					problem(&pr, "%s:%ld: <line> %s: wrong amount: days %s, the registry's payroll says %d",
+						path, line, id, attr(n, "days"), l->days);
+			}
+		}
+		if (pr.n == 0 && reg && (int64_t)reg->n != count)
+			problem(&pr, "%s: the registry's payroll of %s under %s has %zu lines, the file %lld",
+				path, month, scope, reg->n, (long long)count);
+	}
+	if (pr.n) {
+		if (pr.n > 1)
+			error = sb_error_set(SB_EINVALID, "%s (and %d more problem%s)", pr.first, pr.n - 1,
+					     pr.n == 2 ? "" : "s");
+		else
+			error = sb_error_set(SB_EINVALID, "%s", pr.first);
+		goto done;
+	}
+	v.signer = signer;
+	signer = NULL;
+	v.count = count;
+	v.net = tot[A_NET];
+	if (out) {
+		*out = v;
+		memset(&v, 0, sizeof v);
+	}
+done:
+	sb_payroll_verified_clear(&v);
+	sb_payroll_free(reg);
+	sb_contract_info_free(cs);
+	free(ss);
+	xmlFreeDoc(doc);
+	free(signer);
+	free(xml);
+	return error;
+}

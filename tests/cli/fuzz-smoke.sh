@@ -4,7 +4,7 @@
 [ -n "${SB_VALGRIND:-}" ] && skip_all "not under valgrind"
 command -v clang >/dev/null 2>&1 || skip_all "clang not installed"
 export SB_FUZZ_CA="$SRCDIR/tests/fuzz/ca.pem"
-for t in csv policy xlsx xml-pay verify-payroll; do
+for t in csv policy xlsx signed xml-pay verify-payroll; do
   bin="$BUILDDIR/tests/fuzz/$t"
   if [ ! -x "$bin" ]; then (cd "$BUILDDIR" && make -s "tests/fuzz/$t" >/dev/null 2>&1); fi
   if [ ! -x "$bin" ]; then fail "fuzz target $t builds"; continue; fi

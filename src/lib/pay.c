@@ -22,6 +22,7 @@
 #include "csv_internal.h"
 #include "db_internal.h"
 #include "pay_internal.h"
+#include "xml_internal.h"
 #include "shuangbai/money.h"
 #include "shuangbai/org.h"
 #include "shuangbai/payroll.h"
@@ -51,125 +52,6 @@ static int grade_index(const char *g)
 		if (strcmp(g, grades[i]) == 0)
 			return i;
 	return -1;
-}
-
-void sb__pay_xsd_path(char *out, size_t size, const char *name)
-{
-	const char *env = getenv("SHUANGBAI_XSD");
-	struct stat st;
-
-	if (env && *env) {
-		snprintf(out, size, "%s/%s", env, name);
-		return;
-	}
-	snprintf(out, size, "%s/%s", SB_XSDDIR, name);
-	if (stat(out, &st) == 0)
-		return;
-	snprintf(out, size, "%s/%s", SB_SRCXSDDIR, name);
-}
-
-/* ---- the policy file --------------------------------------------------------------- */
-
-typedef struct {
-	int seen;
-	int line;
-	char msg[512];
-} schema_err;
-
-static void on_schema_error(void *ctx, xmlErrorPtr e)
-{
-	schema_err *s = ctx;
-	size_t n;
-	if (s->seen || !e)
-		return;
-	s->seen = 1;
-	s->line = e->line;
-	snprintf(s->msg, sizeof(s->msg), "%s", e->message ? e->message : "not valid");
-	n = strlen(s->msg);
-	while (n > 0 && (s->msg[n - 1] == '\n' || s->msg[n - 1] == ' '))
-		s->msg[--n] = '\0';
-}
-
-static void quiet_error(void *ctx, const char *fmt, ...)
-{
-	(void)ctx;
-	(void)fmt;
-}
-
-static int validate(xmlDocPtr doc, const char *name, const char *xsd_name)
-{
-	char xsd[4096];
-	xmlSchemaParserCtxtPtr pctx = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlSchemaValidCtxtPtr vctx = NULL;
-	schema_err err;
-	int error = 0;
-
-	sb__pay_xsd_path(xsd, sizeof(xsd), xsd_name);
-	memset(&err, 0, sizeof(err));
-	if (!(pctx = xmlSchemaNewParserCtxt(xsd)) ||
-	    (xmlSchemaSetParserErrors(pctx, quiet_error, quiet_error, NULL), 0) ||
-	    !(schema = xmlSchemaParse(pctx))) {
-		error = sb_error_set(SB_EXML, "%s: the schema could not be loaded", xsd);
-		goto done;
-	}
-	if (!(vctx = xmlSchemaNewValidCtxt(schema))) {
-		error = sb_error_set(SB_ENOMEM, "out of memory");
-		goto done;
-	}
-	xmlSchemaSetValidStructuredErrors(vctx, on_schema_error, &err);
-	if (xmlSchemaValidateDoc(vctx, doc) != 0)
-		error = sb_error_set(SB_EXML, "%s:%d: not valid against xsd/%s: %s", name,
-				     err.seen ? err.line : 0, xsd_name,
-				     err.seen ? err.msg : "validation failed");
-done:
-	xmlSchemaFreeValidCtxt(vctx);
-	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pctx);
-	return error;
-}
-
-/*
- * Parse untrusted XML: no network, no entity substitution, no DOCTYPE at all (refused before
- * the parser sees it, and again after in case an encoding hid it), then the schema.
- */
-int sb__pay_xml_read(xmlDocPtr *out, const char *xml, size_t len, const char *name,
-		     const char *xsd_name)
-{
-	xmlDocPtr doc = NULL;
-	int error = 0;
-
-	*out = NULL;
-	if (len > (size_t)1 << 30)
-		return sb_error_set(SB_EINVALID, "%s: the file is too large", name);
-	if (memmem(xml, len, "<!DOCTYPE", 9))
-		return sb_error_set(SB_EXML, "%s: a DOCTYPE is not allowed", name);
-	if (sb__fault("alloc"))
-		return sb_error_set(SB_ENOMEM, "out of memory");
-	xmlSetGenericErrorFunc(NULL, quiet_error);
-	doc = xmlReadMemory(xml, (int)len, name, NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
-	if (!doc) {
-		const xmlError *e = xmlGetLastError();
-		char msg[512];
-		size_t n;
-		snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "parse error");
-		n = strlen(msg);
-		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
-		return sb_error_set(SB_EXML, "%s:%d: not well-formed XML: %s", name, e ? e->line : 0, msg);
-	}
-	if (doc->intSubset || doc->extSubset) {
-		error = sb_error_set(SB_EXML, "%s: a DOCTYPE is not allowed", name);
-		goto done;
-	}
-	if ((error = validate(doc, name, xsd_name)) < 0)
-		goto done;
-	*out = doc;
-	doc = NULL;
-done:
-	xmlFreeDoc(doc);
-	return error;
 }
 
 static int is_el(xmlNodePtr n, const char *name)
@@ -438,7 +320,7 @@ int sb_pay_policy_load(sb_pay_policy_info *out, sb_db *db, const char *path)
 	memset(&info, 0, sizeof info);
 	if ((error = sb__read_file(&xml, &len, path)) < 0)
 		goto done;
-	if ((error = sb__pay_xml_read(&doc, xml, len, path, "pay.xsd")) < 0)
+	if ((error = sb__xml_read(&doc, xml, len, path, "pay.xsd")) < 0)
 		goto done;
 	if ((error = digest_hex(digest, xml, len)) < 0)
 		goto done;

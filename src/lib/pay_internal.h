@@ -118,12 +118,4 @@ void sb__pay_history_clear(sb__pay_history *h);
 int sb__pay_position(int *out_q, int *out_step, char out_since[11], const sb__pay_history *h,
 		     const sb__pay_policies *ps, const sb_worker *w, const char *date);
 
-/* Parse untrusted XML (no network, no entities, no DOCTYPE) and validate it against
- * xsd/<xsd_name>; messages name the file and line. *out is freed with xmlFreeDoc. */
-int sb__pay_xml_read(xmlDocPtr *out, const char *xml, size_t len, const char *name,
-		     const char *xsd_name);
-
-/* The xsd directory (SHUANGBAI_XSD, the installed one, else the source tree's) + name. */
-void sb__pay_xsd_path(char *out, size_t size, const char *name);
-
 #endif

@@ -18,6 +18,7 @@
 
 #include "common_internal.h"
 #include "pay_internal.h"
+#include "xml_internal.h"
 #include "payroll_internal.h"
 #include "shuangbai/contract.h"
 #include "shuangbai/money.h"
@@ -425,7 +426,7 @@ int sb_payroll_verify(sb_payroll_verified *out, const char *path, const char *ca
 		sb_error_prefix("%s: signature", path);
 		goto done;
 	}
-	if ((error = sb__pay_xml_read(&doc, xml, len, path, "payroll.xsd")) < 0)
+	if ((error = sb__xml_read(&doc, xml, len, path, "payroll.xsd")) < 0)
 		goto done;
 	root = xmlDocGetRootElement(doc);
 	month = attr(root, "month");

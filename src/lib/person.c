@@ -210,20 +210,10 @@ int sb__person_register(sb_db *db, const char *id_number, const char *name, cons
 
 int sb__person_name(char **out, sb_db *db, const char *id_number)
 {
-	sb__stmt *st = NULL;
-	int error, r;
-
-	*out = NULL;
-	if ((error = sb__db_prepare(db, &st, "SELECT name FROM person WHERE id_number = ?1")) < 0 ||
-	    (error = sb__stmt_bind_text(st, 1, id_number)) < 0)
-		return error;
-	if ((r = sb__stmt_step(st)) < 0)
-		return r;
-	if (r == 0)
-		return sb_error_set(SB_ENOTFOUND, "person %s is not in the registry", id_number);
-	*out = sb__strdup(sb__stmt_text(st, 0));
-	sb__stmt_reset(st);
-	return *out ? 0 : SB_ENOMEM;
+	char *bank = NULL;
+	int error = sb__person_get(out, &bank, db, id_number);
+	free(bank);
+	return error;
 }
 
 /* Added for the staff area (worker lists carry the name and bank account). */

@@ -160,8 +160,6 @@ typedef struct {
 int sb__round_policy_parse(sb__round_policy **out, const char *xml, size_t len, const char *name,
 			   int validate);
 void sb__round_policy_free(sb__round_policy *p);
-/** Where policy.xsd is: SB_XSDDIR when installed there, else the source tree's. */
-const char *sb__round_xsd_path(void);
 
 /* Exact scoring (round_score.c): every score is int64 hundredths. */
 

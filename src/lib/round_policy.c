@@ -18,26 +18,10 @@
 
 #include "common_internal.h"
 #include "round_internal.h"
+#include "xml_internal.h"
 #include "shuangbai/money.h"
 
 #define POLICY_NS "urn:shuangbai:policy:1"
-
-const char *sb__round_xsd_path(void)
-{
-	static char path[4096];
-	const char *env = getenv("SHUANGBAI_XSD");
-	struct stat st;
-
-	if (env && *env) {
-		snprintf(path, sizeof(path), "%s/policy.xsd", env);
-		return path;
-	}
-	snprintf(path, sizeof(path), "%s/policy.xsd", SB_XSDDIR);
-	if (stat(path, &st) == 0)
-		return path;
-	snprintf(path, sizeof(path), "%s/policy.xsd", SB_SRCXSDDIR);
-	return path;
-}
 
 void sb__round_policy_free(sb__round_policy *p)
 {
@@ -51,65 +35,6 @@ void sb__round_policy_free(sb__round_policy *p)
 	free(p->subjects);
 	free(p->name);
 	free(p);
-}
-
-/* The first schema error, copied at once: libxml2 reuses its error structure. */
-typedef struct {
-	int seen;
-	int line;
-	char msg[512];
-} schema_err;
-
-static void on_schema_error(void *ctx, xmlErrorPtr e)
-{
-	schema_err *s = ctx;
-	size_t n;
-	if (s->seen || !e)
-		return;
-	s->seen = 1;
-	s->line = e->line;
-	snprintf(s->msg, sizeof(s->msg), "%s", e->message ? e->message : "not valid");
-	n = strlen(s->msg);
-	while (n > 0 && (s->msg[n - 1] == '\n' || s->msg[n - 1] == ' '))
-		s->msg[--n] = '\0';
-}
-
-static void quiet_error(void *ctx, const char *fmt, ...)
-{
-	(void)ctx;
-	(void)fmt;
-}
-
-static int validate(xmlDocPtr doc, const char *name)
-{
-	const char *xsd = sb__round_xsd_path();
-	xmlSchemaParserCtxtPtr pctx = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlSchemaValidCtxtPtr vctx = NULL;
-	schema_err err;
-	int error = 0, rc;
-
-	memset(&err, 0, sizeof(err));
-	if (!(pctx = xmlSchemaNewParserCtxt(xsd)) ||
-	    (xmlSchemaSetParserErrors(pctx, quiet_error, quiet_error, NULL), 0) ||
-	    !(schema = xmlSchemaParse(pctx))) {
-		error = sb_error_set(SB_EXML, "%s: the schema could not be loaded", xsd);
-		goto done;
-	}
-	if (!(vctx = xmlSchemaNewValidCtxt(schema))) {
-		error = sb_error_set(SB_ENOMEM, "out of memory");
-		goto done;
-	}
-	xmlSchemaSetValidStructuredErrors(vctx, on_schema_error, &err);
-	rc = xmlSchemaValidateDoc(vctx, doc);
-	if (rc != 0)
-		error = sb_error_set(SB_EXML, "%s:%d: not a valid policy (xsd/policy.xsd): %s", name,
-				     err.seen ? err.line : 0, err.seen ? err.msg : "validation failed");
-done:
-	xmlSchemaFreeValidCtxt(vctx);
-	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pctx);
-	return error;
 }
 
 static int is_el(xmlNodePtr n, const char *name)
@@ -415,34 +340,11 @@ int sb__round_policy_parse(sb__round_policy **out, const char *xml, size_t len, 
 	*out = NULL;
 	if (len > (size_t)1 << 24)
 		return sb_error_set(SB_EINVALID, "%s: a policy file is at most 16 MiB", name);
-	/*
-	 * A DOCTYPE is where entity bombs and external entities live; a policy never needs one,
-	 * so it is refused before the parser sees it, and again after (in case of an encoding
-	 * that hides it from the byte search).
-	 */
-	if (check && memmem(xml, len, "<!DOCTYPE", 9))
-		return sb_error_set(SB_EXML, "%s: a DOCTYPE is not allowed in a policy", name);
+	/* A DOCTYPE is where entity bombs and external entities live; a policy never needs one,
+	 * and the shared reader refuses it (xml.c). */
 	if (!(p = sb__calloc(1, sizeof(*p))))
 		return SB_ENOMEM;
-	xmlSetGenericErrorFunc(NULL, quiet_error);
-	doc = xmlReadMemory(xml, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!doc) {
-		xmlErrorPtr e = xmlGetLastError();
-		char msg[512];
-		size_t n;
-		/* copied at once, without the newline libxml2 ends its messages with */
-		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "parse error");
-		n = strlen(msg);
-		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
-		error = sb_error_set(SB_EXML, "%s:%d: not well-formed XML: %s", name, e ? e->line : 0, msg);
-		goto done;
-	}
-	if (doc->intSubset || doc->extSubset) {
-		error = sb_error_set(SB_EXML, "%s: a DOCTYPE is not allowed in a policy", name);
-		goto done;
-	}
-	if (check && (error = validate(doc, name)) < 0)
+	if ((error = sb__xml_read(&doc, xml, len, name, check ? "policy.xsd" : NULL)) < 0)
 		goto done;
 	if ((error = read_policy(p, doc, name)) < 0)
 		goto done;

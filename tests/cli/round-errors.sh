@@ -43,10 +43,10 @@ refused "a negative pass line" "negative.xml:3: <written> pass: the pass line mu
   create X --policy "$TMP/negative.xml"
 pol unknown.xml 'pass="60.00"' 'written="50" interview="50"' '
   <bonus points="5"/>'
-refused "an element the schema does not know" "unknown.xml:9: not a valid policy (xsd/policy.xsd)" \
+refused "an element the schema does not know" "unknown.xml:9: not valid against xsd/policy.xsd" \
   create X --policy "$TMP/unknown.xml"
 pol decimals.xml 'pass="60.005"' 'written="50" interview="50"'
-refused "a score with three decimals" "decimals.xml:3: not a valid policy" create X --policy "$TMP/decimals.xml"
+refused "a score with three decimals" "decimals.xml:3: not valid against xsd/policy.xsd" create X --policy "$TMP/decimals.xml"
 printf '<?xml version="1.0"?>\n<!DOCTYPE policy [<!ENTITY x "y">]>\n<policy xmlns="urn:shuangbai:policy:1"/>\n' >"$TMP/doctype.xml"
 refused "a DOCTYPE is refused" "a DOCTYPE is not allowed" create X --policy "$TMP/doctype.xml"
 printf '<policy xmlns="urn:shuangbai:policy:1"' >"$TMP/broken.xml"

@@ -38,6 +38,8 @@ void cli_progress(uint64_t done, uint64_t total, const char *what, void *ctx);
 void cli_progress_end(void);
 /* True when argv holds --help or -h; prints `help` then. */
 int cli_want_help(int argc, char **argv, const char *help);
+/* Write one CSV field, quoted (RFC 4180) when it holds a comma, quote or line break. */
+void cli_csv_field(FILE *f, const char *s);
 /* Where the shipped data files are ("data/divisions/..." under it). */
 const char *cli_datadir(void);
 

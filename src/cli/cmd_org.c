@@ -44,28 +44,13 @@ static void print_row_text(const sb_coverage_row *r, const char *label)
 	       (long long)r->staffed_stations, c, (long long)r->served_points, d, r->name);
 }
 
-static void csv_text(const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-}
-
 static void print_row_csv(const sb_coverage_row *r, const char *code)
 {
 	fputs(code, stdout);
 	putchar(',');
-	csv_text(r->name);
+	cli_csv_field(stdout, r->name);
 	putchar(',');
-	csv_text(r->prefecture);
+	cli_csv_field(stdout, r->prefecture);
 	printf(",%lld,%lld,%lld,%lld,%lld,%lld\n", (long long)r->townships, (long long)r->stations,
 	       (long long)r->villages, (long long)r->points, (long long)r->staffed_stations,
 	       (long long)r->served_points);

@@ -61,21 +61,6 @@ static int run(sb_cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static void csv_text(const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-}
-
 enum { C_BASE, C_ALLOW, C_ARR, C_GROSS, C_PEN, C_MED, C_UNEMP, C_HF, C_SPEC, C_TAX, C_NET, C_N };
 
 static void amounts(int64_t a[C_N], const sb_payroll_line *l)
@@ -153,7 +138,7 @@ static int show(sb_cli *cli, int argc, char **argv)
 		for (k = 0; k < p->n; k++) {
 			fputs(p->lines[k].id_number, stdout);
 			putchar(',');
-			csv_text(p->lines[k].name);
+			cli_csv_field(stdout, p->lines[k].name);
 			printf(",%d", p->lines[k].days);
 			amounts(a, &p->lines[k]);
 			for (i = 0; i < C_N; i++)

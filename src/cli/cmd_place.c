@@ -41,21 +41,6 @@ static void permille(char *buf, size_t size, int64_t p)
 	snprintf(buf, size, "%lld.%lld%%", (long long)(p / 10), (long long)(p % 10));
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-}
-
 static void summary_line(FILE *f, const char *pool, const char *method, const sb_place_summary *s)
 {
 	char tot[32], mean[32], max[32], tw[16], co[16];
@@ -122,13 +107,13 @@ int cmd_round_place(sb_cli *cli, int argc, char **argv)
 			const sb_place_row *row = &res->rows[i];
 			char d[32];
 			km(d, sizeof(d), row->distance_tenths);
-			csv_field(stdout, row->pool);
+			cli_csv_field(stdout, row->pool);
 			putchar(',');
-			csv_field(stdout, row->app_no);
+			cli_csv_field(stdout, row->app_no);
 			putchar(',');
-			csv_field(stdout, row->post_id);
+			cli_csv_field(stdout, row->post_id);
 			printf(",%s,%s,", row->station_code, d);
-			csv_field(stdout, row->reason);
+			cli_csv_field(stdout, row->reason);
 			putchar('\n');
 		}
 		summary(stderr, res);

@@ -35,21 +35,6 @@ static const char help[] =
 	"notice     the public notice (公示) of the proposed applicants as a PDF\n"
 	"show       the round's state; list: the current ranking without changing it\n";
 
-static void csv_text(const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-}
-
 static const char *dec(char *buf, size_t size, int64_t v)
 {
 	return sb_decimal_format(buf, size, v, 2);
@@ -157,11 +142,11 @@ static int screen(sb_cli *cli, int argc, char **argv)
 	if (as_csv) {
 		printf("app_no,post_id,reason\n");
 		for (i = 0; i < s->nrejections; i++) {
-			csv_text(s->rejections[i].app_no);
+			cli_csv_field(stdout, s->rejections[i].app_no);
 			putchar(',');
-			csv_text(s->rejections[i].post_id);
+			cli_csv_field(stdout, s->rejections[i].post_id);
 			putchar(',');
-			csv_text(s->rejections[i].reason);
+			cli_csv_field(stdout, s->rejections[i].reason);
 			putchar('\n');
 		}
 	} else {
@@ -225,11 +210,11 @@ static void print_rows(const sb_round_row *rows, size_t n, int as_csv)
 			d[0] = e[0] = f[0] = '\0';
 		}
 		if (as_csv) {
-			csv_text(r->unit);
+			cli_csv_field(stdout, r->unit);
 			printf(",%s,", rank);
-			csv_text(r->app_no);
+			cli_csv_field(stdout, r->app_no);
 			putchar(',');
-			csv_text(r->name);
+			cli_csv_field(stdout, r->name);
 			printf(",%s,%s,%s,%s,%s,%s,%s\n", a, b, c, d, e, f, r->status);
 		} else {
 			printf("%-10s %4s %-12s %-10s %7s %5s %7s %7s %7s %7s  %s\n", r->unit, rank, r->app_no, r->name,

@@ -95,21 +95,6 @@ static int import(sb_cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static void csv_text(const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-}
-
 static int list(sb_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -168,7 +153,7 @@ static int list(sb_cli *cli, int argc, char **argv)
 		const char *id = unmasked ? w[i].id_number : sb_person_id_mask(masked, w[i].id_number);
 		if (csv) {
 			printf("%s,", id);
-			csv_text(w[i].name);
+			cli_csv_field(stdout, w[i].name);
 			printf(",%s,%s,%s,%s,%s,%s,%s,%d,%s,%s\n", w[i].township_code, w[i].village_code, w[i].kind,
 			       w[i].source, w[i].qualification, w[i].start_date, w[i].service_start, years, step,
 			       w[i].end_date);

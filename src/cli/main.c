@@ -151,6 +151,21 @@ const char *cli_datadir(void)
 	return SB_DATADIR;
 }
 
+void cli_csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 static char *join_args(int argc, char **argv)
 {
 	size_t len = 1;

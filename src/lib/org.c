@@ -826,7 +826,7 @@ void sb_coverage_free(sb_coverage *c)
 	free(c);
 }
 
-/* Added for the staff area: a worker may only join a station or point that exists. */
+/* For the staff area: a worker may only join a station or point that exists. */
 int sb_org_has_station(sb_db *db, const char *code)
 {
 	sb__stmt *st;
@@ -841,7 +841,7 @@ int sb_org_has_station(sb_db *db, const char *code)
 	return r;
 }
 
-/* Added for the contract area: the employer's particulars for the contract's first party. */
+/* For the contract area: the employer's particulars for the contract's first party. */
 int sb_org_employer(sb_employer *out, sb_db *db, const char *township_code)
 {
 	sb__stmt *st;

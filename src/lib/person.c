@@ -216,7 +216,7 @@ int sb__person_name(char **out, sb_db *db, const char *id_number)
 	return error;
 }
 
-/* Added for the staff area (worker lists carry the name and bank account). */
+/* Name and bank account, for the staff area's worker lists. */
 int sb__person_get(char **out_name, char **out_bank, sb_db *db, const char *id_number)
 {
 	sb__stmt *st = NULL;

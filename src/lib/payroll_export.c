@@ -20,6 +20,7 @@
 #include "pay_internal.h"
 #include "xml_internal.h"
 #include "payroll_internal.h"
+#include "sign_internal.h"
 #include "shuangbai/contract.h"
 #include "shuangbai/money.h"
 #include "shuangbai/org.h"
@@ -50,30 +51,75 @@ static void line_amounts(int64_t a[A_N], const sb_payroll_line *l)
 	a[A_NET] = l->net;
 }
 
-static void xml_attr(sb_buf *b, const char *name, const char *v)
+/* Attributes of one element, written in exclusive C14N's order (by name: none of them has
+ * a namespace) and escaping, so that the rendered document is already canonical and the
+ * signature is one pass over its bytes (sb__sign_xml_canonical). */
+typedef struct {
+	const char *name;
+	char value[64];
+	const char *text; /* a value longer than `value`, or NULL */
+} xml_attr;
+
+static int attr_cmp(const void *a, const void *b)
 {
-	sb__buf_printf(b, " %s=\"", name);
-	for (; *v; v++) {
-		switch (*v) {
-		case '&': sb__buf_puts(b, "&amp;"); break;
-		case '<': sb__buf_puts(b, "&lt;"); break;
-		case '>': sb__buf_puts(b, "&gt;"); break;
-		case '"': sb__buf_puts(b, "&quot;"); break;
-		case '\n': sb__buf_puts(b, "&#10;"); break;
-		case '\r': sb__buf_puts(b, "&#13;"); break;
-		case '\t': sb__buf_puts(b, "&#9;"); break;
-		default: sb__buf_putc(b, *v);
-		}
-	}
-	sb__buf_putc(b, '"');
+	return strcmp(((const xml_attr *)a)->name, ((const xml_attr *)b)->name);
 }
 
-static void xml_amounts(sb_buf *b, const int64_t a[A_N])
+static void attr_set(xml_attr *a, size_t *n, const char *name, const char *v)
 {
-	char v[32];
+	a[*n].name = name;
+	a[*n].text = v;
+	(*n)++;
+}
+
+static void attr_money(xml_attr *a, size_t *n, const char *name, int64_t fen)
+{
+	a[*n].name = name;
+	a[*n].text = NULL;
+	sb_money_format(a[*n].value, sizeof a[*n].value, fen);
+	(*n)++;
+}
+
+static void amounts_set(xml_attr *a, size_t *n, const int64_t v[A_N])
+{
 	int i;
 	for (i = 0; i < A_N; i++)
-		xml_attr(b, amount_names[i], sb_money_format(v, sizeof v, a[i]));
+		attr_money(a, n, amount_names[i], v[i]);
+}
+
+/* Write <name attributes...></name> canonically; SB_EINVALID for a character XML cannot hold. */
+static int xml_element(sb_buf *b, const char *el, const char *ns, xml_attr *a, size_t n, int close)
+{
+	size_t i;
+	const unsigned char *v;
+
+	qsort(a, n, sizeof *a, attr_cmp);
+	sb__buf_printf(b, "<%s", el);
+	if (ns)
+		sb__buf_printf(b, " xmlns=\"%s\"", ns);
+	for (i = 0; i < n; i++) {
+		sb__buf_printf(b, " %s=\"", a[i].name);
+		for (v = (const unsigned char *)(a[i].text ? a[i].text : a[i].value); *v; v++) {
+			switch (*v) {
+			case '&': sb__buf_puts(b, "&amp;"); break;
+			case '<': sb__buf_puts(b, "&lt;"); break;
+			case '"': sb__buf_puts(b, "&quot;"); break;
+			case '\t': sb__buf_puts(b, "&#x9;"); break;
+			case '\n': sb__buf_puts(b, "&#xA;"); break;
+			case '\r': sb__buf_puts(b, "&#xD;"); break;
+			default:
+				if (*v < 0x20)
+					return sb_error_set(SB_EINVALID, "<%s> %s: control character 0x%02X cannot be written in XML",
+							    el, a[i].name, *v);
+				sb__buf_putc(b, (char)*v);
+			}
+		}
+		sb__buf_putc(b, '"');
+	}
+	sb__buf_putc(b, '>');
+	if (close)
+		sb__buf_printf(b, "</%s>", el);
+	return 0;
 }
 
 static void csv_field(sb_buf *b, const char *s)
@@ -196,9 +242,9 @@ int sb__payroll_render(char **out, size_t *out_len, const sb_payroll *p, const c
 {
 	sb_buf x = SB_BUF_INIT;
 	int64_t tot[A_N], a[A_N];
-	char days[16];
-	size_t k;
-	int i, error;
+	xml_attr at[A_N + 8];
+	size_t k, na;
+	int i, error = 0;
 
 	*out = NULL;
 	memset(tot, 0, sizeof tot);
@@ -207,38 +253,51 @@ int sb__payroll_render(char **out, size_t *out_len, const sb_payroll *p, const c
 		for (i = 0; i < A_N; i++)
 			tot[i] += a[i];
 	}
-	sb__buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<payroll xmlns=\"" PAYROLL_NS "\"");
-	xml_attr(&x, "month", p->month);
-	xml_attr(&x, "scope", scope);
+	sb__buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	na = 0;
+	attr_set(at, &na, "month", p->month);
+	attr_set(at, &na, "scope", scope);
 	if (name)
-		xml_attr(&x, "name", name);
-	sb__buf_puts(&x, ">\n<header");
-	sb__buf_printf(&x, " count=\"%zu\"", p->n);
-	xml_amounts(&x, tot);
-	sb__buf_puts(&x, "/>\n");
+		attr_set(at, &na, "name", name);
+	if ((error = xml_element(&x, "payroll", PAYROLL_NS, at, na, 0)) < 0)
+		goto done;
+	sb__buf_putc(&x, '\n');
+	na = 0;
+	snprintf(at[na].value, sizeof at[na].value, "%zu", p->n);
+	at[na].text = NULL;
+	at[na++].name = "count";
+	amounts_set(at, &na, tot);
+	if ((error = xml_element(&x, "header", NULL, at, na, 1)) < 0)
+		goto done;
+	sb__buf_putc(&x, '\n');
 	for (k = 0; k < p->n; k++) {
 		const sb_payroll_line *l = &p->lines[k];
-		sb__buf_puts(&x, "<line");
-		xml_attr(&x, "id-number", l->id_number);
-		xml_attr(&x, "name", l->name ? l->name : "");
-		xml_attr(&x, "township", l->township_code);
-		xml_attr(&x, "contract", l->contract);
-		xml_attr(&x, "account", l->bank_account ? l->bank_account : "");
-		snprintf(days, sizeof days, "%d", l->days);
-		xml_attr(&x, "days", days);
+		na = 0;
+		attr_set(at, &na, "id-number", l->id_number);
+		attr_set(at, &na, "name", l->name ? l->name : "");
+		attr_set(at, &na, "township", l->township_code);
+		attr_set(at, &na, "contract", l->contract);
+		attr_set(at, &na, "account", l->bank_account ? l->bank_account : "");
+		snprintf(at[na].value, sizeof at[na].value, "%d", l->days);
+		at[na].text = NULL;
+		at[na++].name = "days";
 		line_amounts(a, l);
-		xml_amounts(&x, a);
-		sb__buf_puts(&x, "/>\n");
+		amounts_set(at, &na, a);
+		if ((error = xml_element(&x, "line", NULL, at, na, 1)) < 0) {
+			sb_error_prefix("line %zu", k + 1);
+			goto done;
+		}
+		sb__buf_putc(&x, '\n');
 	}
 	sb__buf_puts(&x, "</payroll>\n");
-	if ((error = sb__buf_failed(&x)) < 0) {
-		sb__buf_free(&x);
-		return error;
-	}
+	if ((error = sb__buf_failed(&x)) < 0)
+		goto done;
 	if (out_len)
 		*out_len = x.len;
 	*out = sb__buf_detach(&x);
-	return 0;
+done:
+	sb__buf_free(&x);
+	return error;
 }
 
 int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month, const char *scope,
@@ -294,7 +353,7 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 		error = SB_ENOMEM;
 		goto done;
 	}
-	if ((error = sb_sign_xml(&signed_xml, &signed_len, signer, xml, strlen(xml))) < 0)
+	if ((error = sb__sign_xml_canonical(&signed_xml, &signed_len, signer, xml, strlen(xml))) < 0)
 		goto done;
 	if ((error = sb__write_file(e.xml_path, signed_xml, signed_len, 0644)) < 0)
 		goto done;
@@ -422,11 +481,15 @@ int sb_payroll_verify(sb_payroll_verified *out, const char *path, const char *ca
 	memset(&v, 0, sizeof v);
 	if ((error = sb__read_file(&xml, &len, path)) < 0)
 		goto done;
-	if ((error = sb_sign_verify_xml(&signer, xml, len, ca_path, crl_path)) < 0) {
+	/* One parse: the signature first (a changed document is named as such before any
+	 * other complaint), then the schema and the arithmetic on the same tree. */
+	if ((error = sb__xml_read(&doc, xml, len, path, NULL)) < 0)
+		goto done;
+	if ((error = sb__sign_verify_doc(&signer, doc, ca_path, crl_path)) < 0) {
 		sb_error_prefix("%s: signature", path);
 		goto done;
 	}
-	if ((error = sb__xml_read(&doc, xml, len, path, "payroll.xsd")) < 0)
+	if ((error = sb__xml_validate(doc, path, "payroll.xsd")) < 0)
 		goto done;
 	root = xmlDocGetRootElement(doc);
 	month = attr(root, "month");

@@ -24,8 +24,10 @@
 #include <libxml/tree.h>
 #include <openssl/bio.h>
 #include <openssl/cms.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <xmlsec/xmlsec.h>
@@ -405,8 +407,23 @@ done:
 
 int sb_sign_verify_xml(char **out_township, const char *xml, size_t len, const char *ca_path, const char *crl_path)
 {
-	int error = 0;
 	xmlDocPtr doc = NULL;
+	int error;
+
+	if (out_township)
+		*out_township = NULL;
+	if ((error = xmlsec_ready()) < 0)
+		return error;
+	if ((error = sb__xml_parse(&doc, xml, len, "document")) < 0)
+		return error;
+	error = sb__sign_verify_doc(out_township, doc, ca_path, crl_path);
+	xmlFreeDoc(doc);
+	return error;
+}
+
+int sb__sign_verify_doc(char **out_township, struct _xmlDoc *doc, const char *ca_path, const char *crl_path)
+{
+	int error = 0;
 	xmlNodePtr root, sig;
 	xmlSecDSigCtxPtr ctx = NULL;
 	xmlSecKeyDataPtr data = NULL;
@@ -417,8 +434,6 @@ int sb_sign_verify_xml(char **out_township, const char *xml, size_t len, const c
 	if (out_township)
 		*out_township = NULL;
 	if ((error = xmlsec_ready()) < 0)
-		return error;
-	if ((error = sb__xml_parse(&doc, xml, len, "document")) < 0)
 		return error;
 	root = xmlDocGetRootElement(doc);
 	/* Exactly one signature, and a child of the root: a signature moved into a wrapper
@@ -479,7 +494,6 @@ done:
 	X509_free(cert);
 	if (ctx)
 		xmlSecDSigCtxDestroy(ctx);
-	xmlFreeDoc(doc);
 	return error;
 }
 
@@ -1119,5 +1133,155 @@ done:
 	free(der);
 	free(data);
 	free(copy);
+	return error;
+}
+
+/* ---- XML-DSig over a document already in canonical form --------------------------- */
+
+#define DS_NS "http://www.w3.org/2000/09/xmldsig#"
+
+/* Base64 of n bytes, without line breaks, appended to b (marked failed when out of memory). */
+static void buf_base64(sb_buf *b, const unsigned char *p, size_t n)
+{
+	unsigned char *t = sb__malloc(4 * ((n + 2) / 3) + 1);
+	if (!t) {
+		b->failed = 1;
+		return;
+	}
+	sb__buf_put(b, t, (size_t)EVP_EncodeBlock(t, p, (int)n));
+	free(t);
+}
+
+/* The signature value as XML-DSig wants it: for ECDSA the two integers r and s, each padded
+ * to the length of the curve's order (RFC 4050 §3.3), not OpenSSL's DER; for RSA the
+ * PKCS #1 v1.5 block as it is. */
+static int sign_signed_info(unsigned char **out, size_t *out_len, EVP_PKEY *pkey, const char *si, size_t len)
+{
+	EVP_MD_CTX *md = NULL;
+	unsigned char *der = NULL, *raw = NULL;
+	const unsigned char *p;
+	ECDSA_SIG *sig = NULL;
+	size_t n = 0, half;
+	int error = 0;
+
+	*out = NULL;
+	if (sb__fault("crypto") || !(md = EVP_MD_CTX_new()) ||
+	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, pkey) != 1 ||
+	    EVP_DigestSign(md, NULL, &n, (const unsigned char *)si, len) != 1) {
+		error = sb__crypto_error("XML signing failed");
+		goto done;
+	}
+	if (!(der = sb__malloc(n))) {
+		error = SB_ENOMEM;
+		goto done;
+	}
+	if (EVP_DigestSign(md, der, &n, (const unsigned char *)si, len) != 1) {
+		error = sb__crypto_error("XML signing failed");
+		goto done;
+	}
+	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC) {
+		*out = der;
+		*out_len = n;
+		der = NULL;
+		goto done;
+	}
+	half = (size_t)(EVP_PKEY_get_bits(pkey) + 7) / 8;
+	p = der;
+	if (!(sig = d2i_ECDSA_SIG(NULL, &p, (long)n))) {
+		error = sb__crypto_error("XML signing failed");
+		goto done;
+	}
+	if (!(raw = sb__calloc(2, half))) {
+		error = SB_ENOMEM;
+		goto done;
+	}
+	if (BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, (int)half) < 0 ||
+	    BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + half, (int)half) < 0) {
+		error = sb__crypto_error("XML signing failed");
+		goto done;
+	}
+	*out = raw;
+	*out_len = 2 * half;
+	raw = NULL;
+done:
+	ECDSA_SIG_free(sig);
+	EVP_MD_CTX_free(md);
+	free(der);
+	free(raw);
+	return error;
+}
+
+int sb__sign_xml_canonical(char **out, size_t *out_len, const sb_signer *s, const char *xml, size_t len)
+{
+	static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+	sb_buf si = SB_BUF_INIT, doc = SB_BUF_INIT;
+	unsigned char digest[32], *sv = NULL, *der = NULL;
+	const char *root = xml, *end, *close;
+	size_t svlen = 0, inner;
+	int error = 0, derlen;
+	int ec = EVP_PKEY_get_base_id(s->pkey) == EVP_PKEY_EC;
+
+	*out = NULL;
+	*out_len = 0;
+	if (len >= sizeof decl - 1 && memcmp(xml, decl, sizeof decl - 1) == 0)
+		root += sizeof decl - 1;
+	end = xml + len;
+	while (end > root && end[-1] == '\n')
+		end--;
+	/* the root's end tag: the last "</" of the document */
+	for (close = end; close > root && !(close[0] == '<' && close[1] == '/'); close--)
+		;
+	if (close <= root || *root != '<' || end[-1] != '>')
+		return sb_error_set(SB_EINVALID, "document: not one root element in canonical form");
+
+	/* The enveloped-signature transform removes the Signature element, so the digest is of
+	 * the root element as it stands before the signature is added. */
+	if (sb__fault("crypto") || !SHA256((const unsigned char *)root, (size_t)(end - root), digest))
+		return sb__crypto_error("XML digest failed");
+
+	/* SignedInfo's children exactly as written into the document; canonical SignedInfo is
+	 * them under a start tag that declares the ds prefix (exclusive C14N renders the
+	 * namespace on the apex of the signed subset). */
+	sb__buf_puts(&si, "<ds:SignedInfo xmlns:ds=\"" DS_NS "\">");
+	inner = si.len;
+	sb__buf_puts(&si, "\n<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\">"
+			  "</ds:CanonicalizationMethod>\n<ds:SignatureMethod Algorithm=\"");
+	sb__buf_puts(&si, ec ? "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+			     : "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+	sb__buf_puts(&si, "\"></ds:SignatureMethod>\n<ds:Reference URI=\"\">\n<ds:Transforms>\n"
+			  "<ds:Transform Algorithm=\"" DS_NS "enveloped-signature\"></ds:Transform>\n"
+			  "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"></ds:Transform>\n"
+			  "</ds:Transforms>\n<ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\">"
+			  "</ds:DigestMethod>\n<ds:DigestValue>");
+	buf_base64(&si, digest, sizeof digest);
+	sb__buf_puts(&si, "</ds:DigestValue>\n</ds:Reference>\n</ds:SignedInfo>");
+	if ((error = sb__buf_failed(&si)) < 0)
+		goto done;
+	if ((error = sign_signed_info(&sv, &svlen, s->pkey, si.ptr, si.len)) < 0)
+		goto done;
+	if (sb__fault("crypto") || (derlen = i2d_X509(s->cert, &der)) <= 0) {
+		error = sb__crypto_error("cannot encode the certificate");
+		goto done;
+	}
+
+	sb__buf_puts(&doc, decl);
+	sb__buf_put(&doc, root, (size_t)(close - root));
+	sb__buf_puts(&doc, "<ds:Signature xmlns:ds=\"" DS_NS "\">\n<ds:SignedInfo>");
+	sb__buf_put(&doc, si.ptr + inner, si.len - inner);
+	sb__buf_puts(&doc, "\n<ds:SignatureValue>");
+	buf_base64(&doc, sv, svlen);
+	sb__buf_puts(&doc, "</ds:SignatureValue>\n<ds:KeyInfo>\n<ds:X509Data>\n<ds:X509Certificate>");
+	buf_base64(&doc, der, (size_t)derlen);
+	sb__buf_puts(&doc, "</ds:X509Certificate>\n</ds:X509Data>\n</ds:KeyInfo>\n</ds:Signature>");
+	sb__buf_put(&doc, close, (size_t)(xml + len - close));
+	if ((error = sb__buf_failed(&doc)) < 0)
+		goto done;
+	*out_len = doc.len;
+	*out = sb__buf_detach(&doc);
+done:
+	sb__buf_free(&si);
+	sb__buf_free(&doc);
+	free(sv);
+	OPENSSL_free(der);
 	return error;
 }

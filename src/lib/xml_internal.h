@@ -23,4 +23,8 @@ void sb__xml_xsd_path(char *out, size_t size, const char *name);
  */
 int sb__xml_read(xmlDocPtr *out, const char *xml, size_t len, const char *name, const char *xsd_name);
 
+/* Validate a document read by sb__xml_read against xsd/`xsd_name` (for a caller that checks
+ * something else, such as a signature, first). Same messages as sb__xml_read. */
+int sb__xml_validate(xmlDocPtr doc, const char *name, const char *xsd_name);
+
 #endif

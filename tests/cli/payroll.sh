@@ -107,7 +107,7 @@ sb payroll verify "$X" --ca "$PKI/ca.pem" --db "$SHUANGBAI_DB"
 expect_rc "verify against the registry" 0
 expect_out "said" "matching the registry"
 
-sed 's/net="6198.92"\/>/net="6298.92"\/>/' "$X" >"$TMP/t1.xml"
+sed 's/net="6198.92"/net="6298.92"/' "$X" >"$TMP/t1.xml"
 sb payroll verify "$TMP/t1.xml" --ca "$PKI/ca.pem"
 expect_rc "a changed net fails our verify" 1
 expect_err "as a signature failure" "signature"

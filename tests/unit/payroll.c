@@ -12,6 +12,7 @@
 
 #include "audit_internal.h"
 #include "payroll_internal.h"
+#include "sign_internal.h"
 
 /* Line of worker `seq` in a payroll, or NULL. */
 static const sb_payroll_line *line_of(const sb_payroll *p, int seq)
@@ -328,13 +329,43 @@ int main(void)
 	   sb_payroll_verify(&v, bad, ca, NULL, NULL) == 0, "re-signing unchanged content verifies");
 	sb_payroll_verified_clear(&v);
 	/* a line changed consistently, header left as it was */
-	ok(tamper(xmlp, bad, "arrears=\"0.00\" gross=\"5000.00\" pension=\"400.00\" medical=\"100.00\" "
-			     "unemployment=\"10.00\" housing-fund=\"250.00\" special-deductions=\"0.00\" tax=\"0.00\" net=\"4240.00\"",
-		  "arrears=\"100.00\" gross=\"5100.00\" pension=\"400.00\" medical=\"100.00\" "
-		  "unemployment=\"10.00\" housing-fund=\"250.00\" special-deductions=\"0.00\" tax=\"0.00\" net=\"4340.00\"",
+	ok(tamper(xmlp, bad, "arrears=\"0.00\" base=\"5000.00\" contract=\"440103001000-2026-000001\" days=\"31\" "
+			     "gross=\"5000.00\" housing-fund=\"250.00\" id-number=\"110101199001010015\" medical=\"100.00\" "
+			     "name=\"工人1\" net=\"4240.00\"",
+		  "arrears=\"100.00\" base=\"5000.00\" contract=\"440103001000-2026-000001\" days=\"31\" "
+		  "gross=\"5100.00\" housing-fund=\"250.00\" id-number=\"110101199001010015\" medical=\"100.00\" "
+		  "name=\"工人1\" net=\"4340.00\"",
 		  signer) == 0, "re-signed with a changed arrears, gross and net");
 	ok(sb_payroll_verify(&v, bad, ca, NULL, NULL) < 0, "the header totals catch it");
 	has_msg("<header> arrears: 0.00, but the lines add up to 100.00", "…naming the header total");
+
+	/* the export is rendered canonical and signed in one pass: xmlsec signing the same
+	 * document must compute the same digest, and the one-pass signature must verify */
+	{
+		sb_payroll *m = NULL;
+		char *doc = NULL, *sx = NULL, *sc = NULL, *d1, *d2;
+		size_t dl = 0, sl = 0, cl = 0;
+		ok(sb_payroll_get(&m, db, "2026-03", FX_TOWN_A) == 0 && sb__payroll_render(&doc, &dl, m, FX_TOWN_A, "沙面<&\"\t\n>") == 0,
+		   "March rendered with a name that needs escaping");
+		ok(sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 && sb__sign_xml_canonical(&sc, &cl, signer, doc, dl) == 0,
+		   "signed both ways");
+		d1 = sx ? strstr(sx, "<ds:DigestValue>") : NULL;
+		d2 = sc ? strstr(sc, "<ds:DigestValue>") : NULL;
+		ok(d1 && d2 && strncmp(d1, d2, 60) == 0, "the same digest: the rendered document is canonical");
+		ok(sc && sb__write_file(bad, sc, cl, 0644) == 0 && sb_payroll_verify(&v, bad, ca, NULL, NULL) == 0,
+		   "the one-pass signature verifies");
+		sb_payroll_verified_clear(&v);
+		if (sc && (d2 = strstr(sc, "net=\"4240.00\""))) {
+			d2[6] = '5';
+			sb__write_file(bad, sc, cl, 0644);
+		}
+		ok(sb_payroll_verify(&v, bad, ca, NULL, NULL) < 0 && sb_error_code() == SB_ECRYPTO,
+		   "…and a changed byte breaks it");
+		free(doc);
+		free(sx);
+		free(sc);
+		sb_payroll_free(m);
+	}
 
 	/* consistent files (totals recomputed) that only the registry can refute */
 	{

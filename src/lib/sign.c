@@ -721,11 +721,12 @@ static int pdf_open(pdf_doc *d, const unsigned char *pdf, size_t len)
 		first = strtoll((const char *)p, &endp, 10);
 		count = strtoll(endp, &endp, 10);
 		p = (const unsigned char *)endp;
-		if (first < 0 || count <= 0 || first + count > d->size)
+		/* compared without sums or products that could overflow (a fuzzed count of 2^63-1) */
+		if (first < 0 || first >= d->size || count <= 0 || count > d->size - first)
 			return pdf_bad("malformed cross-reference table");
 		while (p < end && isspace(*p))
 			p++;
-		if (p + count * 20 > end)
+		if (count > (end - p) / 20)
 			return pdf_bad("truncated cross-reference table");
 		for (i = 0; i < count; i++, p += 20) {
 			if (p[17] == 'n') {

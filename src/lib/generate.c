@@ -113,6 +113,57 @@ void sb_generate_id_number(char *out, const char *region6, int y, int m, int d, 
 	out[18] = '\0';
 }
 
+/* The ID numbers one generator call has issued, so that no two generated people share one:
+ * at province scale the same county, birth date and sequence number do come up twice. An
+ * open-addressing set of the 17-digit bodies. */
+typedef struct {
+	uint64_t *slot; /* 0: empty (no body is 0: region codes start at 11) */
+	size_t cap, n;
+} idset;
+
+static int idset_add(idset *s, const char *id)
+{
+	uint64_t key = 0, *grown;
+	size_t i, j;
+	for (i = 0; i < 17; i++)
+		key = key * 10 + (uint64_t)(id[i] - '0');
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 4096;
+		if (!(grown = sb__calloc(cap, sizeof *grown)))
+			return SB_ENOMEM;
+		for (i = 0; i < s->cap; i++)
+			if (s->slot[i]) {
+				for (j = (size_t)(s->slot[i] * 0x9E3779B97F4A7C15ull) & (cap - 1); grown[j]; j = (j + 1) & (cap - 1))
+					;
+				grown[j] = s->slot[i];
+			}
+		free(s->slot);
+		s->slot = grown;
+		s->cap = cap;
+	}
+	for (j = (size_t)(key * 0x9E3779B97F4A7C15ull) & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
+		if (s->slot[j] == key)
+			return 1;
+	s->slot[j] = key;
+	s->n++;
+	return 0;
+}
+
+/* A new ID number: region, birth date and a sequence number in [base, base + 500), the
+ * next free one when the drawn one was issued already (applicants use 000-499, rosters
+ * 500-999, so an applicant is never mistaken for a worker of the roster). 1 when all 500
+ * of that region and day are taken. */
+static int unique_id(char id[19], idset *s, const char *region, int y, int m, int d, int64_t draw, int base)
+{
+	int k, rc;
+	for (k = 0; k < 500; k++) {
+		sb_generate_id_number(id, region, y, m, d, base + (int)((draw + k) % 500));
+		if ((rc = idset_add(s, id)) <= 0)
+			return rc;
+	}
+	return 1;
+}
+
 /* A birth date uniformly between two years (inclusive). */
 static void birth(rng *r, int y0, int y1, int *y, int *m, int *d)
 {
@@ -194,6 +245,7 @@ int sb_generate_round(sb_generate_counts *out, sb_db *db, const char *scope, con
 	gpost *pp = NULL;
 	sb_generate_counts counts = { 0 };
 	rng r;
+	idset ids = { NULL, 0, 0 };
 	int error = 0, app_seq = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -282,7 +334,12 @@ int sb_generate_round(sb_generate_counts *out, sb_db *db, const char *scope, con
 			const char *qual = below(&r, 100) < 50 ? "none" : below(&r, 100) < 70 ? "assistant" : "intermediate";
 			region_of(region, home->code);
 			birth(&r, 1988, 2004, &y, &m, &d);
-			sb_generate_id_number(id, region, y, m, d, (int)below(&r, 1000));
+			if ((error = unique_id(id, &ids, region, y, m, d, below(&r, 1000), 0)) != 0) {
+				if (error > 0)
+					error = sb_error_set(SB_EINVALID, "generate: no free ID number left for %s %04d-%02d-%02d",
+							     region, y, m, d);
+				goto done;
+			}
 			snprintf(app_no, sizeof(app_no), "A%07d", ++app_seq);
 			sb__buf_printf(&apps, "%s,%s,", app_no, id);
 			person_name(&apps, &r, minority);
@@ -315,6 +372,7 @@ int sb_generate_round(sb_generate_counts *out, sb_db *db, const char *scope, con
 		goto done;
 	*out = counts;
 done:
+	free(ids.slot);
 	sb__buf_free(&posts);
 	sb__buf_free(&apps);
 	sb__buf_free(&path);
@@ -428,6 +486,7 @@ int sb_generate_roster(int64_t *out_rows, sb_db *db, const char *scope, int per_
 	size_t nt = 0, nv = 0, t, v = 0;
 	sb_buf b = SB_BUF_INIT;
 	rng r;
+	idset ids = { NULL, 0, 0 };
 	int error, k;
 	int64_t rows = 0;
 
@@ -452,7 +511,12 @@ int sb_generate_roster(int64_t *out_rows, sb_db *db, const char *scope, int per_
 			const sb_division *vil = &villages[first + (size_t)below(&r, (int64_t)cnt)];
 			region_of(region, towns[t].code);
 			birth(&r, 1970, 1996, &y, &m, &d);
-			sb_generate_id_number(id, region, y, m, d, (int)below(&r, 1000));
+			if ((error = unique_id(id, &ids, region, y, m, d, below(&r, 1000), 500)) != 0) {
+				if (error > 0)
+					error = sb_error_set(SB_EINVALID, "generate: no free ID number left for %s %04d-%02d-%02d",
+							     region, y, m, d);
+				goto done;
+			}
 			/* service from age 22 at the earliest, between 2005 and 2023 */
 			birth(&r, y + 22 > 2005 ? y + 22 : 2005, 2023, &sy, &sm, &sd);
 			sb__buf_printf(&b, "%s,", id);
@@ -469,6 +533,7 @@ int sb_generate_roster(int64_t *out_rows, sb_db *db, const char *scope, int per_
 		goto done;
 	*out_rows = rows;
 done:
+	free(ids.slot);
 	sb__buf_free(&b);
 	sb_division_list_free(towns, nt);
 	sb_division_list_free(villages, nv);

@@ -24,6 +24,11 @@ static char *slurp(const char *path)
 	return sb__read_file(&p, &n, path) == 0 ? p : NULL;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int main(void)
 {
 	const char *dir = tap_tmpdir("generate");
@@ -104,6 +109,28 @@ int main(void)
 		}
 		sb__csv_free(c);
 		is_int(good, 6, "valid ID numbers, service workers in a village of their township");
+	}
+	{
+		/* 20,000 people of two townships: drawn (county, birth date, sequence) triples repeat
+		 * at this size (about ten times), and every ID number must still be unique */
+		char **seen = NULL;
+		size_t ns = 0, dup = 0, k;
+		int m9[9];
+		static const sb__csv_col idcol[] = { { "id_number", 1 }, { "name", 1 }, { "township_code", 1 }, { "village_code", 1 }, { "role", 1 }, { "service_start", 1 }, { "qualification", 1 }, { "phone", 1 }, { "bank_account", 1 } };
+		ok(sb_generate_roster(&rows, db, "150000000000", 10000, 11, a) == 0 && rows == 20000, "roster: 10,000 per township");
+		seen = calloc(20000, sizeof *seen);
+		if (seen && sb__csv_open(&c, a) == 0 && sb__csv_header(c, idcol, 9, m9) == 0)
+			while (ns < 20000 && sb__csv_next(c) == 1)
+				seen[ns++] = strdup(sb__csv_field(c, m9[0]));
+		sb__csv_free(c);
+		qsort(seen, ns, sizeof *seen, str_cmp);
+		for (k = 1; k < ns; k++)
+			dup += strcmp(seen[k - 1], seen[k]) == 0;
+		is_int((int)dup, 0, "no ID number twice among 20,000 generated people");
+		ok(ns == 20000 && seen[0] && seen[0][14] >= '5', "roster sequence numbers are 500-999 (never an applicant's)");
+		for (k = 0; k < ns; k++)
+			free(seen[k]);
+		free(seen);
 	}
 	{
 		const char *apps[] = { "A1", "A2", "A3" };

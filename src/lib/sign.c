@@ -871,6 +871,12 @@ int sb_sign_pdf(unsigned char **out, size_t *out_len, const sb_signer *s, const 
 		error = pdf_bad("the document has a form already; only unsigned documents without forms are signed");
 		goto done;
 	}
+	/* Verifying looks for the last /ByteRange of the file; one in the catalog or page, which
+	 * the update re-emits after the signature, would stand in its place (found by fuzzing). */
+	if (memmem(pdf, len, "/ByteRange", 10)) {
+		error = pdf_bad("the document carries /ByteRange already; only unsigned documents are signed");
+		goto done;
+	}
 	annots = dict_get(po, pe, "Annots");
 	if (annots && *annots != '[') {
 		error = pdf_bad("the last page's /Annots is an indirect array");

@@ -448,6 +448,13 @@ typedef struct {
 	size_t arrears_at, narrears; /* into the run's arrears list */
 } run_line;
 
+static int run_line_cmp(const void *a, const void *b)
+{
+	const run_line *x = a, *y = b;
+	int c = strcmp(x->l.id_number, y->l.id_number);
+	return c ? c : strcmp(x->l.township_code, y->l.township_code);
+}
+
 typedef struct {
 	char for_month[8];
 	int64_t amount;
@@ -765,6 +772,9 @@ int sb_payroll_run(sb_payroll_stats *out_stats, sb_db *db, const char *month, co
 
 	if ((error = delete_month(db, mon, scope)) < 0)
 		goto done;
+	/* Written in the table's key order (month, id_number, township_code): B-tree appends
+	 * instead of a million inserts at random places. */
+	qsort(rl, nrun, sizeof *rl, run_line_cmp);
 	for (i = 0; i < nrun; i++) {
 		run_line *r = &rl[i];
 		if ((error = sb__db_prepare(db, &st,

@@ -57,7 +57,7 @@ static int read_part(char **out, size_t *out_len, zip_t *za, const char *path, c
 {
 	zip_stat_t st;
 	zip_file_t *zf = NULL;
-	char *buf = NULL;
+	char *buf = NULL, extra;
 	zip_int64_t n;
 	int error = 0;
 
@@ -82,6 +82,13 @@ static int read_part(char **out, size_t *out_len, zip_t *za, const char *path, c
 	if (n < 0 || (zip_uint64_t)n != st.size) {
 		error = sb_error_set(SB_EINVALID, "%s: %s: cannot be read: %s", path, part,
 				     n < 0 ? zip_file_strerror(zf) : "shorter than its directory entry says");
+		goto done;
+	}
+	/* libzip compares the CRC-32 only when a read reaches the end of the entry: without
+	 * this last read a damaged part would be taken as it is. */
+	if ((n = zip_fread(zf, &extra, 1)) != 0) {
+		error = sb_error_set(SB_EINVALID, "%s: %s: cannot be read: %s", path, part,
+				     n < 0 ? zip_file_strerror(zf) : "longer than its directory entry says");
 		goto done;
 	}
 	buf[st.size] = '\0';

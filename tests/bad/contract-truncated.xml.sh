@@ -1,0 +1,2 @@
+# The contract cut off in the middle.
+head -c 1500 "$CONTRACT_XML" >"$OUT"

@@ -1,0 +1,2 @@
+# A DOCTYPE with an internal entity.
+sed '1a<!DOCTYPE payroll [<!ENTITY x "y">]>' "$PAYROLL_XML" >"$OUT"

@@ -737,6 +737,9 @@ static int pdf_open(pdf_doc *d, const unsigned char *pdf, size_t len)
 	}
 	if (d->root >= d->size || !d->offsets[d->root])
 		return pdf_bad("catalog not in the cross-reference table");
+	/* the update's trailer repeats /Info with its generation (found by fuzzing) */
+	if (d->info < 0 || d->info >= d->size)
+		return pdf_bad("/Info not in the cross-reference table");
 	return 0;
 }
 

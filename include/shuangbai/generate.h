@@ -65,7 +65,8 @@ SB_EXTERN(int) sb_generate_outcomes(const char *const *app_nos, size_t n, uint64
 /**
  * A take-over roster (`id_number,name,township_code,village_code,role,service_start,
  * qualification,phone,bank_account`): `per_township` workers for each township under scope
- * that has villages, with years of service.
+ * that has villages, with years of service; `per_township` 0: one office worker for each
+ * township and one service worker for each of its villages (every station and point staffed).
  */
 SB_EXTERN(int) sb_generate_roster(int64_t *out_rows, sb_db *db, const char *scope, int per_township,
 				  uint64_t seed, const char *path);

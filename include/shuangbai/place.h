@@ -76,6 +76,22 @@ SB_EXTERN(int) sb_place_run(sb_place_result **out, sb_db *db, const char *code, 
 /** Free a result of sb_place_run (NULL is fine). */
 SB_EXTERN(void) sb_place_result_free(sb_place_result *r);
 
+/**
+ * The placement stored by the last `round place` of round `code`, read back without placing
+ * again (e.g. for the round report). It is what `round hire` would use: if outcomes changed
+ * the proposed applicants since, it may be out of date.
+ * @param out        the rows, pools then app_no in byte order (caller frees with
+ *                   sb_place_rows_free); NULL with *out_n 0 when the round was never placed
+ * @param out_n      number of rows
+ * @param out_method the method of the stored placement (may be NULL; unchanged when none)
+ * @return 0 or a negative SB_E... code (SB_EDB, SB_ENOMEM)
+ */
+SB_EXTERN(int) sb_place_stored(sb_place_row **out, size_t *out_n, sb_place_method *out_method, sb_db *db,
+			       const char *code);
+
+/** Free rows of sb_place_stored (NULL is fine). */
+SB_EXTERN(void) sb_place_rows_free(sb_place_row *rows, size_t n);
+
 /** What hiring did. */
 typedef struct {
 	int64_t passed;     /* proposed applicants whose outcome is passed */

@@ -151,4 +151,94 @@ SB_EXTERN(int) sb_round_shortlisted(char ***out, size_t *out_n, sb_db *db, const
 SB_EXTERN(int) sb_round_eligible(char ***out, size_t *out_n, sb_db *db, const char *code);
 SB_EXTERN(void) sb_round_list_free(char **list, size_t n);
 
+/* ---- the round report (招录情况报告) ----------------------------------------------------- */
+
+/**
+ * Score histograms have SB_ROUND_REPORT_SCORE_BINS bins of SB_ROUND_REPORT_SCORE_BIN
+ * hundredths (5.00 points) over 0–100: bin i holds scores s with 500 i <= s < 500 (i + 1);
+ * the last bin also holds 100.00 and anything above it (a bonus can lift a combined score
+ * over 100).
+ */
+#define SB_ROUND_REPORT_SCORE_BIN 500
+#define SB_ROUND_REPORT_SCORE_BINS 20
+/**
+ * Distance histograms have SB_ROUND_REPORT_DISTANCE_BINS bins of `distance_bin_tenths`
+ * tenths of a km, the smallest of 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000 km that puts the
+ * longest distance inside the bins; the last bin also holds anything farther.
+ */
+#define SB_ROUND_REPORT_DISTANCE_BINS 10
+
+/** The figures of one unit (or, with unit "", of the whole round). Scores in hundredths. */
+typedef struct {
+	char *unit;            /* the pool, or the post_id of a post without a pool; "" for the round */
+	int is_pool;
+	int64_t posts;         /* posts of the unit */
+	int64_t quota;         /* seats as posted */
+	int64_t open_quota;    /* seats after the opening ratio; 0: cancelled */
+	int64_t applicants;    /* applications to the unit's posts */
+	int64_t eligible;      /* passed screening (资格审查通过) */
+	int64_t sat;           /* sat the written exam: present in every subject */
+	int64_t passed;        /* written >= the policy's pass line */
+	int64_t pass_permille; /* written pass rate: passed × 1000 / sat, half-up; -1 when nobody sat */
+	int64_t written_mean;  /* mean written score of those who sat, half-up; -1 when nobody sat */
+	int64_t shortlisted;   /* on the interview shortlist (0 before `round shortlist`) */
+	int64_t cutoff;        /* shortlist cut-off: the lowest written_total (written + capped bonus)
+				  that entered the shortlist; -1 when nobody did (always -1 for the round) */
+	int64_t interviewed;   /* present at the interview (0 before `round interview`) */
+	int64_t proposed;      /* status proposed (0 before `round rank`) */
+	int64_t written_hist[SB_ROUND_REPORT_SCORE_BINS];  /* written (without bonus) of those who sat */
+	int64_t combined_hist[SB_ROUND_REPORT_SCORE_BINS]; /* combined of those interviewed, after rank */
+	int64_t placed;        /* in the stored placement, with a post (pools only) */
+	int64_t unplaced;      /* in the stored placement, without a post */
+	int64_t distance_bin_tenths; /* 0 when nobody is placed */
+	int64_t distance_hist[SB_ROUND_REPORT_DISTANCE_BINS];
+	int64_t distance_total_tenths;
+	int64_t distance_mean_tenths; /* total / placed, half-up; 0 when nobody is placed */
+	int64_t distance_max_tenths;
+} sb_round_report_unit;
+
+/** What `round report` shows. */
+typedef struct {
+	char *code;
+	char *name;              /* the policy's name of the round */
+	char reference_date[11];
+	int stage;               /* the last step taken (see sb_round_status) */
+	const char *last_step;   /* its command name (static) */
+	int ranked;              /* `round rank` has been taken: combined scores exist */
+	int64_t written_pass;    /* the policy's written pass line */
+	int has_placement;       /* a placement is stored (`round place` has run) */
+	const char *place_method; /* "merit" | "distance" | "" (static) */
+	int64_t pools;           /* units that are pools */
+	int64_t cancelled;       /* units cancelled by the opening ratio */
+	sb_round_report_unit total; /* the round's figures; cutoff -1 */
+	sb_round_report_unit *units; /* in unit order, as `round rank` lists them */
+	size_t nunits;
+} sb_round_report;
+
+/**
+ * Gather the report of round `code`: per unit, the applicants, screening, the written exam
+ * (sat, passed, pass rate, mean), the shortlist and its cut-off, the interview, the proposed,
+ * histograms of written and combined scores, and for pools the distances of the placement
+ * stored by `round place`; and the same for the whole round. Reads only. Figures of steps not
+ * yet taken are 0 (histograms empty).
+ * @param out the report; caller frees with sb_round_report_free()
+ * @return 0; SB_ENOTFOUND for an unknown round; SB_ESTATE before `round written` (the round
+ *         has no scores yet); other negative SB_E... codes
+ */
+SB_EXTERN(int) sb_round_report_get(sb_round_report **out, sb_db *db, const char *code);
+/** Free a report; NULL is fine. */
+SB_EXTERN(void) sb_round_report_free(sb_round_report *r);
+
+/**
+ * Draw a report as a PDF: a title page with the round's figures and histograms, then one
+ * compact block per unit (a table of figures and bar charts of written scores, combined
+ * scores and placement distances), several to a page.
+ * @param out_pages pages written (may be NULL)
+ * @param report    from sb_round_report_get()
+ * @param pdf_path  written atomically; nothing is written on error
+ * @return 0; SB_EINVALID naming the unit and the character when a name cannot be drawn;
+ *         SB_EIO; other negative SB_E... codes
+ */
+SB_EXTERN(int) sb_round_report_pdf(int *out_pages, const sb_round_report *report, const char *pdf_path);
+
 #endif

@@ -265,6 +265,18 @@ static int placement(demo *d, const char *round)
 	     (long long)(x->mean_tenths / 10), (long long)(x->mean_tenths % 10));
 	sb_place_result_free(dist);
 	sb_place_result_free(merit);
+	{
+		char p[4096];
+		sb_round_report *rep = NULL;
+		int pages = 0;
+		path(p, sizeof(p), d, "round-report.pdf");
+		if (sb_round_report_get(&rep, d->h, round) < 0 || sb_round_report_pdf(&pages, rep, p) < 0) {
+			sb_round_report_free(rep);
+			return -1;
+		}
+		step(d, "round report of %zu units, %d pages: %s", rep->nunits, pages, p);
+		sb_round_report_free(rep);
+	}
 	today("2026-06-20");
 	if (sb_place_hire(&hs, d->h, round, "2026-07-01") < 0)
 		return -1;
@@ -291,7 +303,8 @@ static int takeover(demo *d)
 		snprintf(scope, sizeof(scope), "%.6s000000", w[0].township_code);
 	sb_staff_workers_free(w, nw);
 	path(p, sizeof(p), d, "inputs/roster.csv");
-	if (sb_generate_roster(&rows, d->h, scope, d->province_scale ? 8 : 2, d->seed, p) < 0)
+	/* province scale: every station and every village point staffed (SPEC §8) */
+	if (sb_generate_roster(&rows, d->h, scope, d->province_scale ? 0 : 2, d->seed, p) < 0)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.source = "relief";
@@ -545,8 +558,8 @@ int cmd_demo(sb_cli *cli, int argc, char **argv)
 	}
 	d.dir = abs_dir;
 	/* The demo's directory is its own: start it afresh each run. */
-	snprintf(tmp, sizeof(tmp), "rm -rf '%s/inputs' '%s/pki' '%s/contracts' '%s/payroll' '%s/notice.pdf' '%s/shuangbai.db' '%s/shuangbai.db-wal' '%s/shuangbai.db-shm'",
-		 d.dir, d.dir, d.dir, d.dir, d.dir, d.dir, d.dir, d.dir);
+	snprintf(tmp, sizeof(tmp), "rm -rf '%s/inputs' '%s/pki' '%s/contracts' '%s/payroll' '%s/notice.pdf' '%s/round-report.pdf' '%s/shuangbai.db' '%s/shuangbai.db-wal' '%s/shuangbai.db-shm'",
+		 d.dir, d.dir, d.dir, d.dir, d.dir, d.dir, d.dir, d.dir, d.dir);
 	if (strchr(d.dir, '\'') || system(tmp) != 0) {
 		fprintf(stderr, "shuangbai: %s: cannot clear the demo directory\n", d.dir);
 		return EXIT_DATA;
@@ -587,6 +600,7 @@ int cmd_demo(sb_cli *cli, int argc, char **argv)
 	       "  shuangbai.db        the registry (sqlite3)\n"
 	       "  inputs/             the generated input files, in the formats users bring\n"
 	       "  notice.pdf          the public notice of the round\n"
+	       "  round-report.pdf    the round report: figures and histograms per unit\n"
 	       "  pki/                the province CA (ca.pem), township certificates and keys, crl\n"
 	       "  contracts/          %zu signed contracts, <number>.xml and <number>.pdf\n"
 	       "  payroll/            signed payroll XML, bank files and payslips, per township and month\n",

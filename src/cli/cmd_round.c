@@ -1,7 +1,8 @@
 /*
  * `shuangbai round create|posts|apply|screen|written|shortlist|interview|rank|resolve|
- * outcome|notice|show|list`: a recruitment round from policy to public notice (SPEC §3).
- * Parses options, calls the round area, prints results and CSV. Not for placement or hiring.
+ * outcome|notice|report|show|list`: a recruitment round from policy to public notice (SPEC §3)
+ * and its report for HR. Parses options, calls the round area, prints results and CSV. Not
+ * for placement or hiring.
  */
 #include "config.h"
 #include "cli.h"
@@ -17,6 +18,7 @@ static const char help[] =
 	"       shuangbai [--db FILE] round rank CODE [--format text|csv]\n"
 	"       shuangbai [--db FILE] round resolve CODE APP_NO...\n"
 	"       shuangbai [--db FILE] round notice CODE --pdf FILE.pdf\n"
+	"       shuangbai [--db FILE] round report CODE [--pdf FILE.pdf]\n"
 	"       shuangbai [--db FILE] round show CODE\n"
 	"       shuangbai [--db FILE] round list CODE [--format text|csv]\n"
 	"       shuangbai [--db FILE] round place|hire CODE ... (see round place --help)\n\n"
@@ -33,6 +35,8 @@ static const char help[] =
 	"resolve    the tied applicants in the order of an additional assessment, best first\n"
 	"outcome    app_no,outcome (passed, failed-medical, failed-inspection, withdrew); backfill\n"
 	"notice     the public notice (公示) of the proposed applicants as a PDF\n"
+	"report     per unit: applicants, pass rate, shortlist cut-off, score and distance\n"
+	"           histograms; as text, or drawn as a PDF with --pdf (after written)\n"
 	"show       the round's state; list: the current ranking without changing it\n";
 
 static const char *dec(char *buf, size_t size, int64_t v)
@@ -293,6 +297,108 @@ static int notice(sb_cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* A histogram's non-empty bins, "75-80 3, 80-85 1"; the last bin also holds what lies above. */
+static void print_bins(const char *what, const int64_t *h, size_t n, int64_t width, int64_t scale, const char *unit)
+{
+	size_t i;
+	int any = 0;
+	printf("  %-9s", what);
+	for (i = 0; i < n; i++) {
+		if (h[i] == 0)
+			continue;
+		printf("%s%lld-%lld%s%s %lld", any ? ", " : " ", (long long)((int64_t)i * width / scale),
+		       (long long)((int64_t)(i + 1) * width / scale), i + 1 == n ? "+" : "", unit, (long long)h[i]);
+		any = 1;
+	}
+	printf("%s\n", any ? "" : " -");
+}
+
+static void print_unit(const sb_round_report *r, const sb_round_report_unit *x)
+{
+	char a[32], b[32], c[32], d[32];
+	if (*x->unit) {
+		printf("unit %s: %s, %lld seats", x->unit, x->is_pool ? "pool" : "post", (long long)x->quota);
+		if (x->is_pool)
+			printf(" in %lld posts", (long long)x->posts);
+		if (x->open_quota == 0)
+			printf(", cancelled");
+		else if (x->open_quota != x->quota)
+			printf(", reduced to %lld", (long long)x->open_quota);
+		putchar('\n');
+	}
+	if (x->pass_permille >= 0)
+		snprintf(b, sizeof(b), "%s%%", sb_decimal_format(a, sizeof(a), x->pass_permille, 1));
+	else
+		snprintf(b, sizeof(b), "-");
+	printf("  applicants %lld, eligible %lld, sat %lld, passed %lld, pass rate %s, written mean %s\n",
+	       (long long)x->applicants, (long long)x->eligible, (long long)x->sat, (long long)x->passed, b,
+	       x->written_mean >= 0 ? dec(c, sizeof(c), x->written_mean) : "-");
+	printf("  shortlisted %lld", (long long)x->shortlisted);
+	if (*x->unit)
+		printf(", cut-off %s", x->cutoff >= 0 ? dec(d, sizeof(d), x->cutoff) : "-");
+	printf(", interviewed %lld, proposed %lld\n", (long long)x->interviewed, (long long)x->proposed);
+	print_bins("written", x->written_hist, SB_ROUND_REPORT_SCORE_BINS, SB_ROUND_REPORT_SCORE_BIN, 100, "");
+	if (r->ranked)
+		print_bins("combined", x->combined_hist, SB_ROUND_REPORT_SCORE_BINS, SB_ROUND_REPORT_SCORE_BIN, 100, "");
+	if (!r->has_placement || (*x->unit && !x->is_pool))
+		return;
+	if (x->placed == 0) {
+		printf("  distance placed 0, unplaced %lld\n", (long long)x->unplaced);
+		return;
+	}
+	printf("  distance placed %lld, unplaced %lld, mean %s km, max %s km\n", (long long)x->placed,
+	       (long long)x->unplaced, sb_decimal_format(a, sizeof(a), x->distance_mean_tenths, 1),
+	       sb_decimal_format(b, sizeof(b), x->distance_max_tenths, 1));
+	print_bins("", x->distance_hist, SB_ROUND_REPORT_DISTANCE_BINS, x->distance_bin_tenths, 10, " km");
+}
+
+static int report(sb_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pdf", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char use[] = "shuangbai round report CODE [--pdf FILE.pdf]";
+	sb_round_report *r = NULL;
+	const char *pdf = NULL;
+	sb_db *db = NULL;
+	size_t i;
+	int c, error, pages = 0;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'p')
+			return cli_usage(use, "unknown option");
+		pdf = optarg;
+	}
+	if (optind + 1 != argc)
+		return cli_usage(use, "one round CODE is needed");
+	if (cli_open(&db, cli, SB_DB_READONLY) < 0)
+		return cli_fail();
+	error = sb_round_report_get(&r, db, argv[optind]);
+	sb_db_close(db);
+	if (error < 0)
+		return cli_fail();
+	if (pdf) {
+		error = sb_round_report_pdf(&pages, r, pdf);
+		if (error == 0)
+			printf("round %s: report of %zu units written to %s (%d pages)\n", r->code, r->nunits, pdf, pages);
+		sb_round_report_free(r);
+		return error < 0 ? cli_fail() : EXIT_OK;
+	}
+	printf("round %s: %s, reference date %s, last step %s\n", r->code, r->name, r->reference_date, r->last_step);
+	printf("%zu units (%lld pools, %lld cancelled), %lld posts, %lld seats (%lld open)", r->nunits,
+	       (long long)r->pools, (long long)r->cancelled, (long long)r->total.posts, (long long)r->total.quota,
+	       (long long)r->total.open_quota);
+	if (r->has_placement)
+		printf(", placement by %s", r->place_method);
+	putchar('\n');
+	print_unit(r, &r->total);
+	for (i = 0; i < r->nunits; i++)
+		print_unit(r, &r->units[i]);
+	sb_round_report_free(r);
+	return EXIT_OK;
+}
+
 static int show(sb_cli *cli, int argc, char **argv)
 {
 	sb_round_status s;
@@ -324,7 +430,7 @@ static int show(sb_cli *cli, int argc, char **argv)
 int cmd_round(sb_cli *cli, int argc, char **argv)
 {
 	static const char subs[] = "shuangbai round create|posts|apply|screen|written|shortlist|interview|"
-				   "rank|resolve|outcome|notice|show|list|place|hire";
+				   "rank|resolve|outcome|notice|report|show|list|place|hire";
 	const char *sub;
 
 	/* placement's sub-commands have their own help (cmd_place.c) */
@@ -354,6 +460,8 @@ int cmd_round(sb_cli *cli, int argc, char **argv)
 		return resolve(cli, argc - 1, argv + 1);
 	if (strcmp(sub, "notice") == 0)
 		return notice(cli, argc - 1, argv + 1);
+	if (strcmp(sub, "report") == 0)
+		return report(cli, argc - 1, argv + 1);
 	if (strcmp(sub, "show") == 0)
 		return show(cli, argc - 1, argv + 1);
 	return cli_usage(subs, "unknown round command '%s'", sub);

@@ -487,7 +487,7 @@ int sb_generate_roster(int64_t *out_rows, sb_db *db, const char *scope, int per_
 	sb_buf b = SB_BUF_INIT;
 	rng r;
 	idset ids = { NULL, 0, 0 };
-	int error, k;
+	int error, k, count;
 	int64_t rows = 0;
 
 	*out_rows = 0;
@@ -505,10 +505,14 @@ int sb_generate_roster(int64_t *out_rows, sb_db *db, const char *scope, int per_
 			cnt++;
 		if (!cnt)
 			continue;
-		for (k = 0; k < per_township; k++) {
+		/* per_township 0: an office worker at the station and one service worker at every
+		 * village point, so that every station and point of the scope is staffed */
+		count = per_township > 0 ? per_township : (int)cnt + 1;
+		for (k = 0; k < count; k++) {
 			char id[19], region[7];
-			int y, m, d, sy, sm, sd, service = k > 0 || below(&r, 100) < 30;
-			const sb_division *vil = &villages[first + (size_t)below(&r, (int64_t)cnt)];
+			int y, m, d, sy, sm, sd, service = per_township > 0 ? (k > 0 || below(&r, 100) < 30) : k > 0;
+			const sb_division *vil = per_township > 0 ? &villages[first + (size_t)below(&r, (int64_t)cnt)]
+								  : &villages[first + (size_t)(k > 0 ? k - 1 : 0)];
 			region_of(region, towns[t].code);
 			birth(&r, 1970, 1996, &y, &m, &d);
 			if ((error = unique_id(id, &ids, region, y, m, d, below(&r, 1000), 500)) != 0) {

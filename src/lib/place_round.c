@@ -683,3 +683,72 @@ done:
 		*out_stats = st;
 	return error;
 }
+
+/* ---- the stored placement, read back (for the round report) ------------------------------ */
+
+int sb_place_stored(sb_place_row **out, size_t *out_n, sb_place_method *out_method, sb_db *db, const char *code)
+{
+	sb_place_row *rows = NULL, *grown;
+	size_t n = 0, cap = 0;
+	sb_place_method method = SB_PLACE_MERIT;
+	sb__stmt *st;
+	int error = 0, r;
+
+	*out = NULL;
+	*out_n = 0;
+	if ((error = sb__db_prepare(db, &st,
+				    "SELECT pool, app_no, method, post_id, station_code, distance_tenths, reason "
+				    "FROM place_result WHERE round_code = ?1 ORDER BY pool, app_no")) < 0 ||
+	    (error = sb__stmt_bind_text(st, 1, code)) < 0)
+		return error;
+	while ((r = sb__stmt_step(st)) > 0) {
+		sb_place_row *row;
+		int placed = !sb__stmt_isnull(st, 3);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if (!(grown = sb__realloc(rows, cap * sizeof(*rows)))) {
+				r = SB_ENOMEM;
+				break;
+			}
+			rows = grown;
+		}
+		row = &rows[n++];
+		memset(row, 0, sizeof(*row));
+		row->pool = sb__strdup(sb__stmt_text(st, 0));
+		row->app_no = sb__strdup(sb__stmt_text(st, 1));
+		method = strcmp(sb__stmt_text(st, 2), "distance") == 0 ? SB_PLACE_DISTANCE : SB_PLACE_MERIT;
+		row->post_id = sb__strdup(placed ? sb__stmt_text(st, 3) : "");
+		row->station_code = sb__strdup(placed ? sb__stmt_text(st, 4) : "");
+		row->distance_tenths = placed ? sb__stmt_int64(st, 5) : -1;
+		row->reason = sb__strdup(sb__stmt_text(st, 6));
+		if (!row->pool || !row->app_no || !row->post_id || !row->station_code || !row->reason) {
+			r = SB_ENOMEM;
+			break;
+		}
+	}
+	if (r < 0) {
+		sb__stmt_reset(st);
+		sb_place_rows_free(rows, n);
+		return r;
+	}
+	*out = rows;
+	*out_n = n;
+	if (out_method)
+		*out_method = method;
+	return 0;
+}
+
+void sb_place_rows_free(sb_place_row *rows, size_t n)
+{
+	size_t i;
+	if (!rows)
+		return;
+	for (i = 0; i < n; i++) {
+		free(rows[i].pool);
+		free(rows[i].app_no);
+		free(rows[i].post_id);
+		free(rows[i].station_code);
+		free(rows[i].reason);
+	}
+	free(rows);
+}

@@ -9,6 +9,13 @@ expect_rc "the Inner Mongolia demo runs to the end" 0
 expect_out "twelve payrolls" "twelve payrolls:"
 expect_out "the audit log holds" "audit log intact"
 [ -f "$D/notice.pdf" ] && pass "the notice exists" || fail "the notice exists"
+expect_out "the summary lists the round report" "round-report.pdf    the round report"
+[ -f "$D/round-report.pdf" ] && pass "the round report exists" || fail "the round report exists"
+if [ -n "${PDFTOTEXT:-}" ]; then
+  rt=$("$PDFTOTEXT" "$D/round-report.pdf" - 2>/dev/null)
+  case "$rt" in *招录情况报告*招录单位*安置距离*) pass "pdftotext reads the round report" ;;
+    *) fail "pdftotext reads the round report" "$(printf '%s' "$rt" | head -5)" ;; esac
+fi
 "$SQLITE3" "$D/shuangbai.db" "PRAGMA integrity_check" > "$TMP/ic"
 expect_eq "the registry is sound" "$(cat "$TMP/ic")" "ok"
 nc=$(ls "$D"/contracts/*.xml 2>/dev/null | wc -l)

@@ -15,8 +15,9 @@
 /*
  * Fault simulation (SQLite's test_malloc idea). SHUANGBAI_FAULT="KIND:N" makes the Nth call
  * of sb__fault(KIND) return 1, and every call after it too when "KIND:N+" is given; KIND
- * "any" counts every kind. Unarmed, it costs one branch. Kinds used: "alloc", "step",
- * "crypto", "pdf", "io".
+ * "any" counts every kind. "KIND:N!" instead kills the process with SIGKILL at the Nth call
+ * (a crash just before that SQLite step, allocation...; tests/cli/crash*.sh). Unarmed, it
+ * costs one branch. Kinds used: "alloc", "step", "crypto", "pdf", "io".
  */
 int sb__fault(const char *kind);
 /* Forget the armed fault and its count; SHUANGBAI_FAULT is read again at the next call. */

@@ -17,6 +17,7 @@
 #include "shuangbai/staff.h"
 #include "shuangbai/money.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -1000,6 +1001,79 @@ static int sha256_hex(char out[65], const void *data, size_t len)
 	return 0;
 }
 
+/*
+ * Finish what an interrupted issue left in DIR (called holding the write lock, so no other
+ * process is between writing its temporary files and committing). A hidden
+ * `.<number>.<ext>.tmp` whose row is committed with that document's SHA-256 is the contract
+ * of a run killed between its commit and its renames: it takes its name. Any other is the
+ * leftover of a run that never committed (its number is free again): it is removed.
+ */
+static int pending_recover(sb_db *db, const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	int error = 0;
+
+	if (!(d = opendir(dir)))
+		return sb_error_set(SB_EIO, "%s: cannot read: %s", dir, strerror(errno));
+	while (error == 0 && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		const char *ext;
+		char number[48], sum[65], want[65];
+		sb_buf tmp = SB_BUF_INIT, fin = SB_BUF_INIT;
+		char *data = NULL;
+		size_t dlen = 0;
+		sb__stmt *st;
+		int r;
+
+		if (e->d_name[0] != '.' || len < 10 || strcmp(e->d_name + len - 4, ".tmp") != 0 ||
+		    (strncmp(e->d_name + len - 8, ".xml", 4) != 0 && strncmp(e->d_name + len - 8, ".pdf", 4) != 0) ||
+		    len - 9 >= sizeof number)
+			continue;
+		ext = strncmp(e->d_name + len - 8, ".xml", 4) == 0 ? "xml" : "pdf";
+		memcpy(number, e->d_name + 1, len - 9);
+		number[len - 9] = '\0';
+		sb__buf_printf(&tmp, "%s/%s", dir, e->d_name);
+		sb__buf_printf(&fin, "%s/%s.%s", dir, number, ext);
+		want[0] = '\0';
+		if ((error = sb__buf_failed(&tmp)) < 0 || (error = sb__buf_failed(&fin)) < 0 ||
+		    (error = sb__db_prepare(db, &st, "SELECT xml_sha256, pdf_sha256 FROM contract_contract WHERE number = ?1")) < 0)
+			goto next;
+		sb__stmt_bind_text(st, 1, number);
+		if ((r = sb__stmt_step(st)) < 0) {
+			error = r;
+			goto next;
+		}
+		if (r == 1) {
+			snprintf(want, sizeof want, "%s", sb__stmt_text(st, ext[0] == 'x' ? 0 : 1));
+			sb__stmt_reset(st);
+		}
+		if (want[0] && access(fin.ptr, F_OK) != 0) {
+			/* Possibly the only copy of a recorded contract: never removed on a read error. */
+			if ((error = sb__read_file(&data, &dlen, tmp.ptr)) < 0) {
+				if (access(tmp.ptr, F_OK) != 0) /* renamed meanwhile by its own issue */
+					error = 0;
+				goto next;
+			}
+			if ((error = sha256_hex(sum, data, dlen)) < 0)
+				goto next;
+			if (strcmp(sum, want) == 0) {
+				if (rename(tmp.ptr, fin.ptr) < 0 && errno != ENOENT)
+					error = sb_error_set(SB_EIO, "%s: cannot rename to %s: %s", tmp.ptr, fin.ptr, strerror(errno));
+				goto next;
+			}
+		}
+		if (unlink(tmp.ptr) < 0 && errno != ENOENT)
+			error = sb_error_set(SB_EIO, "%s: cannot remove: %s", tmp.ptr, strerror(errno));
+	next:
+		free(data);
+		sb__buf_free(&tmp);
+		sb__buf_free(&fin);
+	}
+	closedir(d);
+	return error;
+}
+
 int sb_contract_issue(size_t *out_count, sb_db *db, const sb_signer *signer, const sb_contract_issue_opts *o)
 {
 	int error = 0, r, in_tx = 0, y, m, d;
@@ -1047,6 +1121,8 @@ int sb_contract_issue(size_t *out_count, sb_db *db, const sb_signer *signer, con
 	if ((error = sb__db_tx_begin(db)) < 0)
 		goto done;
 	in_tx = 1;
+	if ((error = pending_recover(db, o->out_dir)) < 0)
+		goto done;
 	if ((error = sb_staff_workers(&workers, &nworkers, db, o->township, o->id_number)) < 0)
 		goto done;
 	if (o->id_number) {
@@ -1141,7 +1217,8 @@ int sb_contract_issue(size_t *out_count, sb_db *db, const sb_signer *signer, con
 	}
 	/* Files first reach the disk (one syncfs for the batch), then the rows commit, then the
 	 * files take their names: a crash leaves either nothing or rows whose files are the
-	 * hidden .tmp ones, named in the error, never a named file without its row. */
+	 * hidden .tmp ones, never a named file without its row; the next issue into the
+	 * directory completes or removes them (pending_recover). */
 	if (npending && syncfs(dirfd) < 0) {
 		error = sb_error_set(SB_EIO, "%s: cannot sync: %s", o->out_dir, strerror(errno));
 		goto done;
@@ -1149,8 +1226,9 @@ int sb_contract_issue(size_t *out_count, sb_db *db, const sb_signer *signer, con
 	in_tx = 0;
 	if ((error = sb__db_tx_end(db, 0)) < 0)
 		goto done;
+	/* ENOENT with the name in place: another issue's recovery renamed it meanwhile. */
 	for (i = 0; i < npending; i++)
-		if (rename(pending[i].tmp, pending[i].final) < 0) {
+		if (rename(pending[i].tmp, pending[i].final) < 0 && !(errno == ENOENT && access(pending[i].final, F_OK) == 0)) {
 			error = sb_error_set(SB_EIO, "%s: cannot rename to %s after the contracts were recorded: %s",
 					     pending[i].tmp, pending[i].final, strerror(errno));
 			pending_drop(pending, npending, 0);

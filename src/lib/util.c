@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ static struct {
 	char kind[32];
 	long target;
 	int sticky;
+	int kill;
 	long count;
 } fault;
 
@@ -45,6 +47,7 @@ static void fault_load(void)
 		return;
 	}
 	fault.sticky = (*end == '+');
+	fault.kill = (*end == '!');
 }
 
 void sb__fault_reset(void)
@@ -61,6 +64,10 @@ int sb__fault(const char *kind)
 	if (strcmp(fault.kind, "any") != 0 && strcmp(fault.kind, kind) != 0)
 		return 0;
 	fault.count++;
+	/* "KIND:N!" stands for a crash at that point (the crash-consistency tests): the process
+	 * dies at once, with no chance to roll back, close files or print. */
+	if (fault.kill && fault.count == fault.target)
+		raise(SIGKILL);
 	if (fault.count == fault.target || (fault.sticky && fault.count > fault.target))
 		return 1;
 	return 0;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -310,7 +311,7 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 	char *xml = NULL, *signed_xml = NULL, v[32];
 	size_t signed_len = 0, k;
 	int64_t tot[A_N];
-	int error = 0, have_div = 0;
+	int error = 0, have_div = 0, written = 0;
 	const char *who;
 
 	memset(&e, 0, sizeof e);
@@ -357,8 +358,10 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 		goto done;
 	if ((error = sb__write_file(e.xml_path, signed_xml, signed_len, 0644)) < 0)
 		goto done;
+	written = 1;
 	if ((error = sb__write_file(e.bank_path, bank.ptr, bank.len, 0600)) < 0)
 		goto done;
+	written = 2;
 	if (flags & SB_PAYROLL_NO_PAYSLIPS) {
 		free(e.pdf_path);
 		e.pdf_path = NULL;
@@ -372,6 +375,11 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 		memset(&e, 0, sizeof e);
 	}
 done:
+	/* An export is the three files or none: a failure removes what this run wrote. */
+	if (error < 0 && written >= 1)
+		unlink(e.xml_path);
+	if (error < 0 && written >= 2)
+		unlink(e.bank_path);
 	if (have_div)
 		sb_division_clear(&div);
 	sb_payroll_export_clear(&e);

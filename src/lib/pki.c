@@ -52,6 +52,38 @@ static char *dir_file(const char *dir, const char *name, const char *ext)
 	return sb__buf_detach(&b);
 }
 
+/* The files one command writes change together or not at all: each is first written as
+ * <path>.new (itself atomically), and only when every one is written are they renamed into
+ * place (stage_finish); on any failure the .new files are removed, so a failed init, issue
+ * or revoke leaves no half-made CA, no key without its certificate, no list without its CRL. */
+static int stage_write(const char *path, const void *data, size_t len, int mode)
+{
+	sb_buf b = SB_BUF_INIT;
+	int error;
+	sb__buf_printf(&b, "%s.new", path);
+	if ((error = sb__buf_failed(&b)) == 0)
+		error = sb__write_file(b.ptr, data, len, mode);
+	sb__buf_free(&b);
+	return error;
+}
+
+/* Renames each PATHS[i].new into place when ERROR is 0, removes them otherwise (no
+ * allocation here: it runs on the failure paths). Returns ERROR or the rename's error. */
+static int stage_finish(int error, char *const *paths, size_t n)
+{
+	char tmp[4096];
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (!paths[i] || snprintf(tmp, sizeof tmp, "%s.new", paths[i]) >= (int)sizeof tmp)
+			continue;
+		if (error == 0 && rename(tmp, paths[i]) < 0)
+			error = sb_error_set(SB_EIO, "%s: cannot rename into place: %s", paths[i], strerror(errno));
+		else if (error < 0)
+			unlink(tmp);
+	}
+	return error;
+}
+
 static int check_passphrase(const char *pass)
 {
 	if (!pass || strlen(pass) < 4)
@@ -87,7 +119,7 @@ static int write_key(const char *path, EVP_PKEY *key, const char *pass)
 		goto done;
 	}
 	len = BIO_get_mem_data(mem, &data);
-	error = sb__write_file(path, data, (size_t)len, 0600);
+	error = stage_write(path, data, (size_t)len, 0600);
 	OPENSSL_cleanse(data, (size_t)len);
 done:
 	BIO_free(mem);
@@ -105,7 +137,7 @@ static int write_pem_cert(const char *path, X509 *cert)
 		goto done;
 	}
 	len = BIO_get_mem_data(mem, &data);
-	error = sb__write_file(path, data, (size_t)len, 0644);
+	error = stage_write(path, data, (size_t)len, 0644);
 done:
 	BIO_free(mem);
 	return error;
@@ -273,10 +305,11 @@ static int add_crl_ext(X509_CRL *crl, X509 *ca)
 }
 
 /* The CRL is rebuilt from revoked.txt ("<serial hex> <unix time>" per line) each time. */
-static int write_crl(const char *dir, X509 *ca, EVP_PKEY *ca_key)
+/* Stages CRL_PATH from LIST (the text of revoked.txt; NULL reads the file in DIR). */
+static int write_crl(const char *crl_path, const char *dir, const char *list, X509 *ca, EVP_PKEY *ca_key)
 {
 	int error = 0;
-	char *list_path = dir_file(dir, "revoked", ".txt"), *crl_path = dir_file(dir, "crl", ".pem");
+	char *list_path = dir_file(dir, "revoked", ".txt");
 	char *text = NULL, *line, *next;
 	size_t len = 0;
 	X509_CRL *crl = NULL;
@@ -286,11 +319,15 @@ static int write_crl(const char *dir, X509 *ca, EVP_PKEY *ca_key)
 	char *data;
 	long dlen;
 
-	if (!list_path || !crl_path) {
+	if (!list_path) {
 		error = SB_ENOMEM;
 		goto done;
 	}
-	if (access(list_path, F_OK) == 0 && (error = sb__read_file(&text, &len, list_path)) < 0)
+	if (list && !(text = sb__strdup(list))) {
+		error = SB_ENOMEM;
+		goto done;
+	}
+	if (!list && access(list_path, F_OK) == 0 && (error = sb__read_file(&text, &len, list_path)) < 0)
 		goto done;
 	if (sb__fault("crypto") || !(crl = X509_CRL_new()) || !(t = ASN1_TIME_new())) {
 		error = sb__crypto_error("cannot make the CRL");
@@ -340,14 +377,13 @@ static int write_crl(const char *dir, X509 *ca, EVP_PKEY *ca_key)
 		goto done;
 	}
 	dlen = BIO_get_mem_data(mem, &data);
-	error = sb__write_file(crl_path, data, (size_t)dlen, 0644);
+	error = stage_write(crl_path, data, (size_t)dlen, 0644);
 done:
 	ASN1_TIME_free(t);
 	X509_CRL_free(crl);
 	BIO_free(mem);
 	free(text);
 	free(list_path);
-	free(crl_path);
 	return error;
 }
 
@@ -410,19 +446,23 @@ static int valid_code(const char *code)
 int sb_pki_init(const char *dir, int rsa, const char *passphrase, const char *province)
 {
 	int error = 0;
-	char *key_path = dir_file(dir, "ca", ".key"), *cert_path = dir_file(dir, "ca", ".pem");
+	char *paths[3] = { dir_file(dir, "ca", ".key"), dir_file(dir, "ca", ".pem"), dir_file(dir, "crl", ".pem") };
+	char *key_path = paths[0], *cert_path = paths[1];
 	EVP_PKEY *key = NULL;
 	X509 *cert = NULL;
 	time_t now = time(NULL);
 	const char *org = province && *province ? province : "Shuangbai";
+	int made = 0;
 
-	if (!key_path || !cert_path) {
+	if (!paths[0] || !paths[1] || !paths[2]) {
 		error = SB_ENOMEM;
 		goto done;
 	}
 	if ((error = check_passphrase(passphrase)) < 0)
 		goto done;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+	if (mkdir(dir, 0700) == 0)
+		made = 1;
+	else if (errno != EEXIST) {
 		error = sb_error_set(SB_EIO, "%s: cannot create: %s", dir, strerror(errno));
 		goto done;
 	}
@@ -437,12 +477,17 @@ int sb_pki_init(const char *dir, int rsa, const char *passphrase, const char *pr
 		goto done;
 	if ((error = write_key(key_path, key, passphrase)) < 0 || (error = write_pem_cert(cert_path, cert)) < 0)
 		goto done;
-	error = write_crl(dir, cert, key);
+	error = write_crl(paths[2], dir, NULL, cert, key);
 done:
+	if (error != SB_EEXISTS)
+		error = stage_finish(error, paths, 3);
+	if (error < 0 && made)
+		rmdir(dir);
 	EVP_PKEY_free(key);
 	X509_free(cert);
-	free(key_path);
-	free(cert_path);
+	free(paths[0]);
+	free(paths[1]);
+	free(paths[2]);
 	return error;
 }
 
@@ -518,6 +563,10 @@ int sb_pki_issue(const char *dir, const char *code, const char *passphrase, int 
 	if ((error = write_key(key_path, key, passphrase)) < 0)
 		goto done;
 	error = write_pem_cert(cert_path, cert);
+	{
+		char *paths[2] = { key_path, cert_path };
+		error = stage_finish(error, paths, 2);
+	}
 done:
 	EVP_PKEY_free(ca_key);
 	EVP_PKEY_free(key);
@@ -531,7 +580,7 @@ done:
 int sb_pki_revoke(const char *dir, const char *code, const char *passphrase)
 {
 	int error = 0;
-	char *cert_path = NULL, *list_path = NULL, *text = NULL, *hex = NULL;
+	char *cert_path = NULL, *list_path = NULL, *crl_path = NULL, *text = NULL, *hex = NULL;
 	size_t len = 0;
 	EVP_PKEY *ca_key = NULL;
 	X509 *ca = NULL, *cert = NULL;
@@ -540,7 +589,8 @@ int sb_pki_revoke(const char *dir, const char *code, const char *passphrase)
 
 	if (!valid_code(code))
 		return sb_error_set(SB_EINVALID, "township '%s': a township code has 12 digits", code ? code : "");
-	if (!(cert_path = dir_file(dir, code, ".pem")) || !(list_path = dir_file(dir, "revoked", ".txt"))) {
+	if (!(cert_path = dir_file(dir, code, ".pem")) || !(list_path = dir_file(dir, "revoked", ".txt")) ||
+	    !(crl_path = dir_file(dir, "crl", ".pem"))) {
 		error = SB_ENOMEM;
 		goto done;
 	}
@@ -568,9 +618,13 @@ int sb_pki_revoke(const char *dir, const char *code, const char *passphrase)
 		if (!listed)
 			sb__buf_printf(&b, "%s %lld\n", hex, (long long)time(NULL));
 	}
-	if ((error = sb__buf_failed(&b)) < 0 || (error = sb__write_file(list_path, b.ptr ? b.ptr : "", b.len, 0644)) < 0)
+	if ((error = sb__buf_failed(&b)) < 0 || (error = stage_write(list_path, b.ptr ? b.ptr : "", b.len, 0644)) < 0)
 		goto done;
-	error = write_crl(dir, ca, ca_key);
+	error = write_crl(crl_path, dir, b.ptr ? b.ptr : "", ca, ca_key);
+	{
+		char *paths[2] = { list_path, crl_path };
+		error = stage_finish(error, paths, 2);
+	}
 done:
 	sb__buf_free(&b);
 	OPENSSL_free(hex);
@@ -581,6 +635,7 @@ done:
 	free(text);
 	free(cert_path);
 	free(list_path);
+	free(crl_path);
 	return error;
 }
 

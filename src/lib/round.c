@@ -1121,10 +1121,15 @@ SB_EXTERN(int) sb_round_screen(sb_round_screening **out, sb_db *db, const char *
 		goto tx;
 	error = sb__audit_append(db, "round %s: screened %lld applications, %lld eligible", code,
 				 (long long)total, (long long)ok_total);
-tx:
-	error = sb__db_tx_end(db, error);
+	/* The result is read before the commit: a failure reading it must undo the screening. */
 	if (error >= 0 && out)
 		error = sb_round_screening_get(out, db, code);
+tx:
+	error = sb__db_tx_end(db, error);
+	if (error < 0 && out && *out) {
+		sb_round_screening_free(*out);
+		*out = NULL;
+	}
 	sb__buf_free(&why);
 	for (j = 0; j < ndec; j++)
 		free(dec[j].reason);

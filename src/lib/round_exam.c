@@ -983,10 +983,16 @@ SB_EXTERN(int) sb_round_rank(sb_round_row **out, size_t *out_n, sb_db *db, const
 		goto tx;
 	error = sb__audit_append(db, "round %s: ranked %lld interviewees: %lld proposed, %lld tied", code,
 				 (long long)rk.n, (long long)proposed, (long long)ties);
-tx:
-	error = sb__db_tx_end(db, error);
+	/* The rows are made before the commit: a failure making them must undo the ranking. */
 	if (error >= 0 && out)
 		error = ranking_rows(out, out_n, &rk);
+tx:
+	error = sb__db_tx_end(db, error);
+	if (error < 0 && out && *out) {
+		sb_round_rows_free(*out, *out_n);
+		*out = NULL;
+		*out_n = 0;
+	}
 	ranking_free(&rk);
 	sb__round_policy_free(pol);
 	return error;

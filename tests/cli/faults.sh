@@ -1,8 +1,9 @@
 #!/bin/sh
-# Fault simulation: fail the Nth allocation / SQLite step / hash call in turn during a whole
-# command (SHUANGBAI_FAULT=KIND:N), until the command no longer reaches N. Each failing run must
-# exit 1 with a message and leave the database exactly as it was; under `make check-valgrind`
-# each run is also checked for leaks.
+# Fault simulation for the org commands: fail the Nth allocation / SQLite step / hash call /
+# file operation in turn during a whole command (SHUANGBAI_FAULT=KIND:N, fault_loop in lib.sh),
+# until the command no longer reaches N. Each failing run must exit 1 with a message and leave
+# the database exactly as it was; under `make check-valgrind` each run is also checked for
+# leaks. The other areas have their own tests/cli/faults-<area>.sh.
 . "$SRCDIR/tests/cli/lib.sh"
 
 cat > "$TMP/div.csv" <<'CSV'
@@ -17,38 +18,12 @@ code,name,level,parent,lon,lat
 CSV
 printf 'code,flag\n440103000000,remote\n' > "$TMP/flags.csv"
 
-# fault_loop KIND MAX DESC CMD...: runs CMD with the Nth KIND call failing, N = 1, 2, ...
-fault_loop() {
-  kind=$1; max=$2; desc=$3; shift 3
-  cp "$SHUANGBAI_DB" "$TMP/base.db"
-  base=$(dbsum)
-  k=1; bad=0; fired=0
-  while [ $k -le "$max" ]; do
-    cp "$TMP/base.db" "$SHUANGBAI_DB"; rm -f "$SHUANGBAI_DB-wal" "$SHUANGBAI_DB-shm"
-    SHUANGBAI_FAULT="$kind:$k" ${SB_TEST_WRAPPER:-} "$SB" "$@" >"$TMP/out" 2>"$TMP/err"
-    r=$?
-    if [ $r -eq 0 ]; then break; fi
-    fired=$((fired + 1))
-    if [ $r -ne 1 ] || ! grep -q '^shuangbai: ' "$TMP/err" || [ "$(dbsum)" != "$base" ]; then
-      bad=$((bad + 1))
-      [ $bad -le 3 ] && echo "# $kind:$k exit $r: $(cat "$TMP/err") (db $( [ "$(dbsum)" = "$base" ] && echo same || echo CHANGED))"
-    fi
-    k=$((k + 1))
-  done
-  if [ $bad -eq 0 ] && [ $fired -gt 0 ] && [ $k -le "$max" ]; then
-    pass "$desc: $fired injected $kind faults each exit 1 with the database unchanged"
-  else
-    fail "$desc: injected $kind faults" "bad=$bad fired=$fired last N=$k"
-  fi
-  cp "$TMP/base.db" "$SHUANGBAI_DB"; rm -f "$SHUANGBAI_DB-wal" "$SHUANGBAI_DB-shm"
-}
-
 sb init
-fault_loop alloc 400 "org import" org import "$TMP/div.csv"
-fault_loop step 400 "org import" org import "$TMP/div.csv"
-fault_loop crypto 50 "org import" org import "$TMP/div.csv"
+fault_loop alloc 400 1 "org import" org import "$TMP/div.csv"
+fault_loop step 400 1 "org import" org import "$TMP/div.csv"
+fault_loop crypto 50 1 "org import" org import "$TMP/div.csv"
 sb org import "$TMP/div.csv"
-fault_loop step 200 "org stations" org stations
-fault_loop alloc 400 "org flags" org flags "$TMP/flags.csv"
-fault_loop step 200 "org flags" org flags "$TMP/flags.csv"
+fault_loop step 200 1 "org stations" org stations
+fault_loop alloc 400 1 "org flags" org flags "$TMP/flags.csv"
+fault_loop step 200 1 "org flags" org flags "$TMP/flags.csv"
 finish

@@ -43,3 +43,63 @@ dbsum() {
 }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 finish() { echo "1..$n"; [ "$failed" -eq 0 ]; }
+
+# fault_loop KIND MAX STRIDE DESC CMD...: runs CMD with the Nth KIND call failing
+# (SHUANGBAI_FAULT=KIND:N), N = 1, 1 + STRIDE, ... until the command succeeds; STRIDE is 1
+# when SB_LONG is set (make check-long), three times STRIDE under valgrind. Every failing run
+# must exit 1 with a "shuangbai: " message, no sanitizer report, the database as it was, and
+# the files under $FAULT_WATCH (directories, space-separated) neither added, removed nor
+# changed; under make check-valgrind a leak makes the run exit 99. Between runs the database
+# and the watched directories are restored, so each run starts from the same state.
+FAULT_WATCH=
+fault_files() {
+  for d in $FAULT_WATCH; do
+    [ -d "$d" ] && (cd "$d" && find . -type f | LC_ALL=C sort | while read -r f; do printf '%s ' "$f"; sha256sum <"$f"; done)
+  done | sha256sum | cut -d' ' -f1
+}
+fault_restore() {
+  cp "$TMP/fault-base.db" "$SHUANGBAI_DB"; rm -f "$SHUANGBAI_DB-wal" "$SHUANGBAI_DB-shm" "$SHUANGBAI_DB-journal"
+  _fi=0
+  for d in $FAULT_WATCH; do
+    _fi=$((_fi + 1)); rm -rf "$d"
+    [ -d "$TMP/fault-watch-$_fi" ] && cp -a "$TMP/fault-watch-$_fi" "$d"
+  done
+}
+fault_loop() {
+  kind=$1; max=$2; stride=$3; desc=$4; shift 4
+  # valgrind makes each run a hundred times slower: a sparser walk there, unless SB_LONG
+  [ -n "${SB_VALGRIND:-}" ] && stride=$((stride * 3))
+  [ -n "${SB_LONG:-}" ] && stride=1
+  cp "$SHUANGBAI_DB" "$TMP/fault-base.db"
+  _fi=0
+  for d in $FAULT_WATCH; do
+    _fi=$((_fi + 1)); rm -rf "$TMP/fault-watch-$_fi"
+    [ -d "$d" ] && cp -a "$d" "$TMP/fault-watch-$_fi"
+  done
+  base=$(dbsum); fbase=$(fault_files)
+  k=1; bad=0; fired=0
+  while [ $k -le "$max" ]; do
+    fault_restore
+    SHUANGBAI_FAULT="$kind:$k" ${SB_TEST_WRAPPER:-} "$SB" "$@" >"$TMP/out" 2>"$TMP/err"
+    r=$?
+    if [ $r -eq 0 ]; then break; fi
+    fired=$((fired + 1))
+    why=
+    [ $r -ne 1 ] && why="exit $r"
+    grep -q '^shuangbai: ' "$TMP/err" || why="$why, no message"
+    grep -q 'Sanitizer\|runtime error:' "$TMP/err" && why="$why, sanitizer report"
+    [ "$(dbsum)" != "$base" ] && why="$why, database changed"
+    [ -n "$FAULT_WATCH" ] && [ "$(fault_files)" != "$fbase" ] && why="$why, files changed"
+    if [ -n "$why" ]; then
+      bad=$((bad + 1))
+      [ $bad -le 3 ] && echo "# $kind:$k: ${why#, }: $(head -c 600 "$TMP/err")"
+    fi
+    k=$((k + stride))
+  done
+  if [ $bad -eq 0 ] && [ $fired -gt 0 ] && [ $k -le "$max" ]; then
+    pass "$desc: $fired injected $kind faults each exit 1 with the database unchanged"
+  else
+    fail "$desc: injected $kind faults" "bad=$bad fired=$fired last N=$k"
+  fi
+  fault_restore
+}

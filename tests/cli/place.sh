@@ -5,34 +5,6 @@
 . "$SRCDIR/tests/cli/lib.sh"
 
 D="$SRCDIR/tests/data/place"
-# fault_loop KIND MAX STRIDE DESC CMD...: CMD with the Nth KIND call failing, N = 1,
-# 1 + STRIDE, ... until it succeeds; every failing run must exit 1 with a message and leave
-# the database as it was (a stride keeps the test short; tests/cli/faults.sh is exhaustive).
-fault_loop() {
-  kind=$1; max=$2; stride=$3; desc=$4; shift 4
-  cp "$SHUANGBAI_DB" "$TMP/base.db"
-  base=$(dbsum)
-  k=1; bad=0; fired=0
-  while [ $k -le "$max" ]; do
-    cp "$TMP/base.db" "$SHUANGBAI_DB"; rm -f "$SHUANGBAI_DB-wal" "$SHUANGBAI_DB-shm"
-    SHUANGBAI_FAULT="$kind:$k" ${SB_TEST_WRAPPER:-} "$SB" "$@" >"$TMP/out" 2>"$TMP/err"
-    r=$?
-    if [ $r -eq 0 ]; then break; fi
-    fired=$((fired + 1))
-    if [ $r -ne 1 ] || ! grep -q '^shuangbai: ' "$TMP/err" || [ "$(dbsum)" != "$base" ]; then
-      bad=$((bad + 1))
-      [ $bad -le 3 ] && echo "# $kind:$k exit $r: $(cat "$TMP/err")"
-    fi
-    k=$((k + stride))
-  done
-  if [ $bad -eq 0 ] && [ $fired -gt 0 ] && [ $k -le "$max" ]; then
-    pass "$desc: $fired injected $kind faults each exit 1 with the database unchanged"
-  else
-    fail "$desc: injected $kind faults" "bad=$bad fired=$fired last N=$k"
-  fi
-  cp "$TMP/base.db" "$SHUANGBAI_DB"; rm -f "$SHUANGBAI_DB-wal" "$SHUANGBAI_DB-shm"
-}
-
 # The Guangdong example policy, opened at 1:1 and without panel correction, so that three
 # proposed applicants fill the pool of three seats.
 sed -e 's/<opening ratio="3"/<opening ratio="1"/' -e 's/aggregate="trimmed"/aggregate="mean"/' \

@@ -479,6 +479,25 @@ static void terms_format(terms *t)
 	sb_money_format(t->zh[V_PAY_PROB], 64, t->info.probation_fen);
 }
 
+/* A registry value as the PDF shows it. The embedded fonts and libharu draw the Basic
+ * Multilingual Plane only, and a few real place names carry a character beyond it (Guangdong's
+ * village 輋𣒍村委会, 441424103203): such a character is written as its code point in brackets,
+ * 〔U+2348D〕, exact and unambiguous, while the signed XML holds the character itself. */
+static void put_drawable(sb_buf *out, const char *v)
+{
+	const unsigned char *s = (const unsigned char *)v;
+	while (*s) {
+		if (*s >= 0xF0 && *s <= 0xF4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80) {
+			unsigned cp = (unsigned)(s[0] & 0x07) << 18 | (unsigned)(s[1] & 0x3F) << 12 |
+				      (unsigned)(s[2] & 0x3F) << 6 | (unsigned)(s[3] & 0x3F);
+			sb__buf_printf(out, "〔U+%X〕", cp);
+			s += 4;
+			continue;
+		}
+		sb__buf_putc(out, (char)*s++);
+	}
+}
+
 /* Replace {name} placeholders; an unknown one is an error naming the template line. */
 static int fill(sb_buf *out, const char *tmpl, const terms *t, const sb_employer *e, const form *f, long line)
 {
@@ -495,7 +514,7 @@ static int fill(sb_buf *out, const char *tmpl, const terms *t, const sb_employer
 		if (v == V_COUNT)
 			return sb_error_set(SB_EINVALID, "%s:%ld: unknown placeholder %.*s", f->path, line,
 					    (int)(close - open + 1), open);
-		sb__buf_puts(out, value_of(t, e, f, v));
+		put_drawable(out, value_of(t, e, f, v));
 		p = close + 1;
 	}
 	sb__buf_puts(out, p);

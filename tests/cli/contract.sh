@@ -242,4 +242,23 @@ expect_eq "database unchanged (template error)" "$(dbsum)" "$before"
 
 sb audit verify
 expect_rc "audit chain intact after contracts" 0
+
+# ---- a place name beyond the Basic Multilingual Plane (Guangdong has one: 輋𣒍村委会) ----
+# The PDF shows the character as its code point; the signed XML holds the character itself.
+export SHUANGBAI_DB="$TMP/rare.db"
+sed 's/440103001101,翠洲社区居民委员会,/440103001101,輋𣒍村委会,/' "$SRCDIR/tests/data/staff-divisions.csv" >"$TMP/rare-div.csv"
+sb init
+sb org import "$TMP/rare-div.csv"
+sb org stations
+sb org employers "$TMP/emp.csv"
+sb staff import "$SRCDIR/tests/data/staff-roster.csv" --source relief --start 2026-12-01
+expect_rc "a worker at 輋𣒍村委会 taken over" 0
+mkdir -p "$TMP/rare"
+sb contract issue --township $T1 $K1 --out "$TMP/rare" --monthly-pay 3500
+expect_rc "a contract at a place with a non-BMP character is issued" 0
+rx=$(ls "$TMP/rare"/*.xml 2>/dev/null | head -1)
+expect_eq "the XML holds the character itself" "$(grep -c '輋𣒍村委会' "$rx" 2>/dev/null)" "1"
+expect_eq "the PDF shows its code point" "$("$PDFTOTEXT" "${rx%.xml}.pdf" - 2>/dev/null | tr -d ' \n' | grep -c '輋〔U+2348D〕村委会')" "1"
+sb contract verify "$rx" --ca "$PKI/ca.pem"
+expect_rc "and it verifies" 0
 finish

@@ -81,6 +81,14 @@ static void attr_money(xml_attr *a, size_t *n, const char *name, int64_t fen)
 	(*n)++;
 }
 
+static void attr_int(xml_attr *a, size_t *n, const char *name, long long v)
+{
+	a[*n].name = name;
+	a[*n].text = NULL;
+	snprintf(a[*n].value, sizeof a[*n].value, "%lld", v);
+	(*n)++;
+}
+
 static void amounts_set(xml_attr *a, size_t *n, const int64_t v[A_N])
 {
 	int i;
@@ -264,9 +272,7 @@ int sb__payroll_render(char **out, size_t *out_len, const sb_payroll *p, const c
 		goto done;
 	sb__buf_putc(&x, '\n');
 	na = 0;
-	snprintf(at[na].value, sizeof at[na].value, "%zu", p->n);
-	at[na].text = NULL;
-	at[na++].name = "count";
+	attr_int(at, &na, "count", (long long)p->n);
 	amounts_set(at, &na, tot);
 	if ((error = xml_element(&x, "header", NULL, at, na, 1)) < 0)
 		goto done;
@@ -279,9 +285,7 @@ int sb__payroll_render(char **out, size_t *out_len, const sb_payroll *p, const c
 		attr_set(at, &na, "township", l->township_code);
 		attr_set(at, &na, "contract", l->contract);
 		attr_set(at, &na, "account", l->bank_account ? l->bank_account : "");
-		snprintf(at[na].value, sizeof at[na].value, "%d", l->days);
-		at[na].text = NULL;
-		at[na++].name = "days";
+		attr_int(at, &na, "days", l->days);
 		line_amounts(a, l);
 		amounts_set(at, &na, a);
 		if ((error = xml_element(&x, "line", NULL, at, na, 1)) < 0) {

@@ -1238,10 +1238,12 @@ int sb__sign_xml_canonical(char **out, size_t *out_len, const sb_signer *s, cons
 	end = xml + len;
 	while (end > root && end[-1] == '\n')
 		end--;
-	/* the root's end tag: the last "</" of the document */
-	for (close = end; close > root && !(close[0] == '<' && close[1] == '/'); close--)
+	/* the root's end tag: the last "</" of the document, searched within its bytes only */
+	if (end - root < 4 || *root != '<' || end[-1] != '>')
+		return sb_error_set(SB_EINVALID, "document: not one root element in canonical form");
+	for (close = end - 2; close > root && !(close[0] == '<' && close[1] == '/'); close--)
 		;
-	if (close <= root || *root != '<' || end[-1] != '>')
+	if (close <= root)
 		return sb_error_set(SB_EINVALID, "document: not one root element in canonical form");
 
 	/* The enveloped-signature transform removes the Signature element, so the digest is of

@@ -81,6 +81,17 @@ SB_EXTERN(int) sb_org_ancestor(char out[13], sb_db *db, const char *code, int le
 /** 1 when `code` lies in (or is) `scope`, 0 when not; negative on error. */
 SB_EXTERN(int) sb_org_within(sb_db *db, const char *code, const char *scope);
 
+/**
+ * The range of codes lying in (or being) `scope`, for a query on a code column:
+ * `code >= lo AND code < hi`. The registry refuses a division whose code does not begin with
+ * its parent's significant digits, so a scope's descendants are exactly the codes sharing its
+ * prefix (2, 4, 6, 9 or 12 digits by level). A NULL or empty scope gives the range of every
+ * code.
+ * @param lo, hi receive NUL-terminated bounds
+ * @return 0; SB_ENOTFOUND when `scope` is not a division of the registry
+ */
+SB_EXTERN(int) sb_org_scope_range(char lo[13], char hi[13], sb_db *db, const char *scope);
+
 /** The flags (SB_FLAG_...) holding for `code`: its own and its ancestors'. */
 SB_EXTERN(int) sb_org_flags_of(unsigned *out, sb_db *db, const char *code);
 

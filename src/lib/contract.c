@@ -119,8 +119,7 @@ int sb_contract_in_force(sb_contract_info **out, size_t *out_n, sb_db *db, int y
 			 const char *scope)
 {
 	int error = 0, rc;
-	char first[11], last[11], within_code[13] = "";
-	int within = 0;
+	char first[11], last[11], lo[13], hi[13];
 	sb_contract_info *list = NULL, *grown;
 	size_t n = 0, cap = 0;
 	sb__stmt *st = NULL;
@@ -129,32 +128,22 @@ int sb_contract_in_force(sb_contract_info **out, size_t *out_n, sb_db *db, int y
 	*out_n = 0;
 	if (month < 1 || month > 12 || year < 1900 || year > 9999)
 		return sb_error_set(SB_EINVALID, "month %04d-%02d is not a month", year, month);
+	if ((error = sb_org_scope_range(lo, hi, db, scope)) < 0)
+		return error;
 	snprintf(first, sizeof first, "%04d-%02d-01", year, month);
 	snprintf(last, sizeof last, "%04d-%02d-%02d", year, month, sb__days_in_month(year, month));
 	/* In force on at least one day of the month: started by its last day and not ended
-	 * before its first. */
+	 * before its first. The scope is a range of township codes, so that one township's
+	 * question reads that township's contracts through the index, not the province's. */
 	if ((error = sb__db_prepare(db, &st,
 		"SELECT number, worker_id, id_number, township_code, start, end, probation_end, monthly_fen, probation_fen"
-		" FROM contract_contract WHERE start <= ?2 AND (end IS NULL OR end >= ?1)"
-		" ORDER BY township_code, id_number, start")) < 0)
+		" FROM contract_contract WHERE township_code >= ?3 AND township_code < ?4"
+		" AND start <= ?2 AND (end IS NULL OR end >= ?1)"
+		" ORDER BY township_code, id_number, start")) < 0 ||
+	    (error = sb__stmt_bind_text(st, 1, first)) < 0 || (error = sb__stmt_bind_text(st, 2, last)) < 0 ||
+	    (error = sb__stmt_bind_text(st, 3, lo)) < 0 || (error = sb__stmt_bind_text(st, 4, hi)) < 0)
 		return error;
-	sb__stmt_bind_text(st, 1, first);
-	sb__stmt_bind_text(st, 2, last);
 	while ((rc = sb__stmt_step(st)) == 1) {
-		if (scope && *scope) {
-			const char *town = sb__stmt_text(st, 3);
-			/* Rows come ordered by township: ask the org area once per township. */
-			if (strcmp(town, within_code) != 0) {
-				snprintf(within_code, sizeof within_code, "%s", town);
-				if ((within = sb_org_within(db, town, scope)) < 0) {
-					error = within;
-					sb__stmt_reset(st);
-					goto done;
-				}
-			}
-			if (!within)
-				continue;
-		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			if (!(grown = sb__realloc(list, cap * sizeof *list))) {

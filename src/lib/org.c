@@ -690,6 +690,32 @@ int sb_org_within(sb_db *db, const char *code, const char *scope)
 	return 0;
 }
 
+int sb_org_scope_range(char lo[13], char hi[13], sb_db *db, const char *scope)
+{
+	sb_division d;
+	int error, digits;
+
+	if (!scope || !*scope) {
+		/* Every code is twelve digits: "" sorts before all of them, ":" after. */
+		lo[0] = '\0';
+		memcpy(hi, ":", 2);
+		return 0;
+	}
+	if ((error = sb_org_division(&d, db, scope)) == SB_ENOTFOUND)
+		return sb_error_set(error, "scope %s: not a division of the registry", scope);
+	if (error < 0)
+		return error;
+	digits = level_digits[d.level];
+	sb_division_clear(&d);
+	/* The prefix, and the prefix with its last digit raised by one ('9' becomes ':', which
+	 * sorts after every digit), bound the codes beginning with it. */
+	memcpy(lo, scope, (size_t)digits);
+	lo[digits] = '\0';
+	memcpy(hi, lo, (size_t)digits + 1);
+	hi[digits - 1]++;
+	return 0;
+}
+
 int sb_org_flags_of(unsigned *out, sb_db *db, const char *code)
 {
 	char cur[13];

@@ -872,9 +872,9 @@ int sb_payroll_get(sb_payroll **out, sb_db *db, const char *month, const char *s
 {
 	sb_payroll *p = NULL;
 	sb__stmt *st;
-	int error = 0, rc, y, m, closed, exists, within = 1;
+	int error = 0, rc, y, m, closed, exists;
 	size_t cap = 0;
-	char mon[8], last_town[13] = "";
+	char mon[8], lo[13], hi[13];
 	void *grown;
 
 	*out = NULL;
@@ -885,6 +885,8 @@ int sb_payroll_get(sb_payroll **out, sb_db *db, const char *month, const char *s
 		return error;
 	if (!exists)
 		return sb_error_set(SB_ENOTFOUND, "payroll %s has not been run", mon);
+	if ((error = sb_org_scope_range(lo, hi, db, scope)) < 0)
+		return error;
 	if (!(p = sb__calloc(1, sizeof *p)))
 		return SB_ENOMEM;
 	snprintf(p->month, sizeof p->month, "%s", mon);
@@ -892,22 +894,16 @@ int sb_payroll_get(sb_payroll **out, sb_db *db, const char *month, const char *s
 	if ((error = sb__db_prepare(db, &st,
 		"SELECT id_number, name, township_code, contract, bank_account, days, base, allowances, arrears, gross,"
 		" pension, medical, unemployment, housing_fund, special, tax, net"
-		" FROM payroll_line WHERE month = ?1 ORDER BY township_code, id_number")) < 0)
+		" FROM payroll_line WHERE month = ?1 AND township_code >= ?2 AND township_code < ?3"
+		" ORDER BY township_code, id_number")) < 0 ||
+	    (error = sb__stmt_bind_text(st, 1, mon)) < 0 || (error = sb__stmt_bind_text(st, 2, lo)) < 0 ||
+	    (error = sb__stmt_bind_text(st, 3, hi)) < 0)
 		goto done;
-	sb__stmt_bind_text(st, 1, mon);
+	/* The scope as a range of township codes: one township's export reads its own lines
+	 * through payroll_line_town, not the province's. */
 	while ((rc = sb__stmt_step(st)) == 1) {
 		sb_payroll_line *l;
 		const char *tcode = sb__stmt_text(st, 2);
-		if (scope && *scope && strcmp(tcode, last_town) != 0) {
-			snprintf(last_town, sizeof last_town, "%s", tcode);
-			if ((within = sb_org_within(db, tcode, scope)) < 0) {
-				error = within;
-				sb__stmt_reset(st);
-				goto done;
-			}
-		}
-		if (!within)
-			continue;
 		if (p->n == cap) {
 			cap = cap ? cap * 2 : 256;
 			if (!(grown = sb__realloc(p->lines, cap * sizeof *p->lines))) {

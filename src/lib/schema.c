@@ -241,6 +241,9 @@ const char *const sb__schema_migrations[] = {
 	/* 6: staff: a person's worker rows by ID number, ended ones included (the partial index
 	 * of migration 1 serves only the active row). */
 	"CREATE INDEX staff_worker_person ON staff_worker(id_number, id);",
+	/* 7: payroll: a month's lines by township, so that a township's export and verification
+	 * read only that township's lines. */
+	"CREATE INDEX payroll_line_town ON payroll_line(month, township_code, id_number);",
 };
 
 const int sb__schema_count = (int)(sizeof(sb__schema_migrations) / sizeof(sb__schema_migrations[0]));

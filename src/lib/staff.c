@@ -142,8 +142,8 @@ int sb_staff_workers(sb_worker **out, size_t *out_n, sb_db *db, const char *scop
 	sb__stmt *st;
 	sb_worker *list = NULL;
 	size_t n = 0, cap = 0;
-	int error = 0, r, scope_level = 0, last_in = 0;
-	char last_town[13] = "";
+	int error = 0, r, scope_level = 0;
+	char lo[13], hi[13], town_scope[13];
 
 	*out = NULL;
 	*out_n = 0;
@@ -164,28 +164,30 @@ int sb_staff_workers(sb_worker **out, size_t *out_n, sb_db *db, const char *scop
 		error = sb__db_prepare(db, &st,
 				       "SELECT id, id_number, township_code, coalesce(village_code, ''), kind, source,"
 				       " qualification, start_date, coalesce(service_start, ''), coalesce(end_date, '')"
-				       " FROM staff_worker ORDER BY township_code, id_number, id");
-	if (error < 0 || (id_number && (error = sb__stmt_bind_text(st, 1, id_number)) < 0))
+				       " FROM staff_worker WHERE township_code >= ?1 AND township_code < ?2"
+				       " ORDER BY township_code, id_number, id");
+	if (error < 0)
+		return error;
+	/* A scope is a range of township codes, so that one township's list reads only its own
+	 * rows; a village's workers are its township's, filtered below (a village code begins
+	 * with its township's nine digits). */
+	if (scope_level == SB_LEVEL_VILLAGE)
+		snprintf(town_scope, sizeof town_scope, "%.9s000", scope);
+	if ((error = sb_org_scope_range(lo, hi, db, scope_level == SB_LEVEL_VILLAGE ? town_scope : scope)) < 0)
+		return error;
+	if (id_number)
+		error = sb__stmt_bind_text(st, 1, id_number);
+	else if ((error = sb__stmt_bind_text(st, 1, lo)) == 0)
+		error = sb__stmt_bind_text(st, 2, hi);
+	if (error < 0)
 		return error;
 	while ((r = sb__stmt_step(st)) == 1) {
 		const char *town = sb__stmt_text(st, 2), *village = sb__stmt_text(st, 3);
 		sb_worker *w;
-		if (scope && scope_level == SB_LEVEL_VILLAGE) {
-			if (strcmp(village, scope) != 0)
-				continue;
-		} else if (scope) {
-			/* Rows come by township: decide each township once. */
-			if (strcmp(town, last_town) != 0) {
-				copy_field(last_town, sizeof(last_town), town);
-				if ((last_in = sb_org_within(db, town, scope)) < 0) {
-					error = last_in;
-					sb__stmt_reset(st);
-					goto done;
-				}
-			}
-			if (!last_in)
-				continue;
-		}
+		if (id_number && (strcmp(town, lo) < 0 || strcmp(town, hi) >= 0))
+			continue;
+		if (scope_level == SB_LEVEL_VILLAGE && strcmp(village, scope) != 0)
+			continue;
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 64;
 			sb_worker *p = sb__realloc(list, nc * sizeof(*p));

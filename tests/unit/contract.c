@@ -153,6 +153,11 @@ static void numbering(const char *dir)
 	is_int(n, 1, "scope: one township");
 	is_str(n ? list[0].end : "x", "", "open-ended: end is empty");
 	sb_contract_info_free(list);
+	sb_contract_in_force(&list, &n, db, 2027, 1, "440103000000");
+	is_int(n, 2, "scope: a county holds both townships' contracts");
+	sb_contract_info_free(list);
+	is_int(sb_contract_in_force(&list, &n, db, 2027, 1, "440199000000"), SB_ENOTFOUND,
+	       "scope: a division not in the registry is refused");
 	is_int(sb_contract_in_force(&list, &n, db, 2027, 13, NULL), SB_EINVALID, "month 13 is refused");
 	sb_db_close(db);
 

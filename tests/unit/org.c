@@ -116,6 +116,25 @@ int main(void)
 	is_int(sb_org_within(db, "440103001001", "440100000000"), 1, "village within its prefecture");
 	is_int(sb_org_within(db, "441900003001", "440100000000"), 0, "东莞 village not within 广州");
 
+	/* A scope as a range of codes: exactly the codes sharing its significant prefix. */
+	{
+		char lo[13], hi[13];
+		ok(sb_org_scope_range(lo, hi, db, "440000000000") == 0 && strcmp(lo, "44") == 0 && strcmp(hi, "45") == 0,
+		   "province range 44 .. 45");
+		ok(sb_org_scope_range(lo, hi, db, "440103000000") == 0 && strcmp(lo, "440103") == 0 &&
+		   strcmp(hi, "440104") == 0, "county range 440103 .. 440104");
+		ok(sb_org_scope_range(lo, hi, db, "441900000000") == 0 && strcmp(lo, "4419") == 0 &&
+		   strcmp(hi, "441:") == 0, "a prefix ending in 9 is bounded by ':'");
+		ok(strcmp("441900003000", lo) >= 0 && strcmp("441900003000", hi) < 0 &&
+		   strcmp("442000000000", hi) >= 0, "东莞's township inside, 中山 outside");
+		ok(sb_org_scope_range(lo, hi, db, "440103001000") == 0 && strcmp(lo, "440103001") == 0 &&
+		   strcmp(hi, "440103002") == 0, "township range");
+		ok(sb_org_scope_range(lo, hi, db, NULL) == 0 && strcmp(lo, "") == 0 && strcmp(hi, ":") == 0,
+		   "no scope: every code");
+		is_int(sb_org_scope_range(lo, hi, db, "440199000000"), SB_ENOTFOUND, "a scope not in the registry");
+		has_msg("440199000000: not a division of the registry", "and says so");
+	}
+
 	/* Flags hold below. */
 	{
 		char fpath[1100];

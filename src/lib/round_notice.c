@@ -53,7 +53,7 @@ SB_EXTERN(int) sb_round_notice(sb_db *db, const char *code, const char *pdf_path
 			continue;
 		/* a name printed wrong on a public list is worse than no list */
 		if ((error = sb_pdf_check_text(rows[i].name)) < 0) {
-			sb_error_prefix("applicant %s (%s): ", rows[i].app_no, rows[i].name);
+			sb_error_prefix("applicant %s (%s)", rows[i].app_no, rows[i].name);
 			goto done;
 		}
 		shown++;
@@ -118,7 +118,7 @@ SB_EXTERN(int) sb_round_notice(sb_db *db, const char *code, const char *pdf_path
 			cells[7] = sb_decimal_format(cb, sizeof(cb), rows[i].combined, 2);
 			cells[8] = rk;
 			if ((error = sb_pdf_table_row(doc, &t, cells)) < 0) {
-				sb_error_prefix("applicant %s: ", rows[i].app_no);
+				sb_error_prefix("applicant %s", rows[i].app_no);
 				goto done;
 			}
 		}

@@ -54,7 +54,7 @@ case "$out" in *M03*) fail "an applicant absent from one paper is not shortliste
 before=$(dbsum)
 sb round notice IM --pdf "$TMP/notice.pdf"
 expect_rc "a name the font cannot draw stops the notice" 1
-expect_err "naming the applicant" "applicant M02 (𠮷乌兰)"
+expect_err "naming the applicant" "applicant M02 (𠮷乌兰): character U+20BB7"
 expect_err "and the character" "U+20BB7"
 [ ! -e "$TMP/notice.pdf" ] && pass "no PDF is written" || fail "no PDF is written"
 expect_eq "the database is unchanged" "$(dbsum)" "$before"

@@ -11,6 +11,7 @@
 #include "audit_internal.h"
 #include "contract_internal.h"
 #include "sign_internal.h"
+#include "xml_internal.h"
 #include "shuangbai/org.h"
 #include "shuangbai/pay.h"
 #include "shuangbai/pdf.h"
@@ -1300,16 +1301,15 @@ static char *child_text(xmlNodePtr parent, const char *name)
 	return s;
 }
 
-static int verify_xml_contract(sb_contract_verified *v, const char *path, const char *data, size_t len)
+/* The contract in `doc`, whose signature has been checked: valid against contract.xsd, and
+ * its number, employer and worker. */
+static int verify_xml_contract(sb_contract_verified *v, const char *path, xmlDocPtr doc)
 {
 	int error = 0;
-	xmlDocPtr doc = NULL;
 	xmlNodePtr root, emp;
 	xmlChar *number = NULL, *code = NULL;
 	schema_ctx sc = { NULL, NULL };
 
-	if ((error = sb__xml_parse(&doc, data, len, path)) < 0)
-		goto done;
 	if ((error = schema_load(&sc, "contract.xsd")) < 0 || (error = schema_check(&sc, doc, path)) < 0)
 		goto done;
 	root = xmlDocGetRootElement(doc);
@@ -1330,8 +1330,6 @@ done:
 	xmlFree(number);
 	xmlFree(code);
 	schema_free(&sc);
-	if (doc)
-		xmlFreeDoc(doc);
 	return error;
 }
 
@@ -1401,6 +1399,7 @@ int sb_contract_verify(sb_contract_verified *out, const char *path, const char *
 	char *data = NULL, *signer = NULL;
 	size_t len = 0;
 	sb_contract_verified v;
+	xmlDocPtr doc = NULL;
 
 	memset(&v, 0, sizeof v);
 	if (out)
@@ -1412,8 +1411,11 @@ int sb_contract_verify(sb_contract_verified *out, const char *path, const char *
 		    (error = verify_pdf_contract(&v, path, (const unsigned char *)data, len)) < 0)
 			goto done;
 	} else {
-		if ((error = sb_sign_verify_xml(&signer, data, len, ca_path, crl_path)) < 0 ||
-		    (error = verify_xml_contract(&v, path, data, len)) < 0)
+		/* Read once, as untrusted input named by its path (messages say FILE:LINE:), then
+		 * the signature and the schema on the same tree. */
+		if ((error = sb__xml_read(&doc, data, len, path, NULL)) < 0 ||
+		    (error = sb__sign_verify_doc(&signer, doc, ca_path, crl_path)) < 0 ||
+		    (error = verify_xml_contract(&v, path, doc)) < 0)
 			goto done;
 	}
 	/* The signer must be the employer, and the number the employer's. */
@@ -1433,6 +1435,7 @@ done:
 	if (error < 0 && path && !strstr(sb_error_last(), path))
 		sb_error_prefix("%s", path);
 	sb_contract_verified_clear(&v);
+	xmlFreeDoc(doc);
 	free(signer);
 	free(data);
 	return error;

@@ -28,6 +28,10 @@ void *sb__calloc(size_t n, size_t size);
 void *sb__realloc(void *p, size_t size);
 char *sb__strdup(const char *s);
 char *sb__strndup(const char *s, size_t n);
+/* Copy `src` into `dst` of `size` bytes (size > 0), cut to fit and always terminated: what
+ * snprintf(dst, size, "%s", src) does, without parsing a format for each of the hundreds of
+ * thousands of fields a payroll run copies. */
+void sb__copy(char *dst, size_t size, const char *src);
 
 /* A growable NUL-terminated byte buffer. On allocation failure it is marked and every
  * later append is a no-op; sb__buf_failed() reports it once at the end. */

@@ -126,7 +126,7 @@ static const sb_worker *worker_by_id(const run_ctx *cx, int64_t id)
 static const town *town_find(const run_ctx *cx, const char *code)
 {
 	town key;
-	snprintf(key.code, sizeof key.code, "%s", code);
+	sb__copy(key.code, sizeof key.code, code);
 	return cx->ntowns ? bsearch(&key, cx->towns, cx->ntowns, sizeof key, town_cmp) : NULL;
 }
 
@@ -172,8 +172,8 @@ static int64_t declared(const run_ctx *cx, const char *id, const char *month)
 static const prior *prior_find(const run_ctx *cx, const char *id, const char *tw)
 {
 	prior key;
-	snprintf(key.id, sizeof key.id, "%s", id);
-	snprintf(key.town, sizeof key.town, "%s", tw);
+	sb__copy(key.id, sizeof key.id, id);
+	sb__copy(key.town, sizeof key.town, tw);
 	return cx->npriors ? bsearch(&key, cx->priors, cx->npriors, sizeof key, prior_cmp) : NULL;
 }
 
@@ -197,7 +197,7 @@ static int load_towns(run_ctx *cx, sb_db *db, const sb_contract_info *cs, size_t
 				return SB_ENOMEM;
 			cx->towns = grown;
 		}
-		snprintf(cx->towns[cx->ntowns].code, 13, "%s", code);
+		sb__copy(cx->towns[cx->ntowns].code, 13, code);
 		if ((error = sb__pay_place_load(&cx->towns[cx->ntowns].place, db, code)) < 0)
 			return error;
 		cx->ntowns++;
@@ -233,9 +233,9 @@ static int load_history(run_ctx *cx, sb_db *db, const char *month, int year)
 			cx->lines = grown;
 		}
 		h = &cx->lines[cx->nlines++];
-		snprintf(h->id, sizeof h->id, "%s", sb__stmt_text(st, 0));
-		snprintf(h->town, sizeof h->town, "%s", sb__stmt_text(st, 1));
-		snprintf(h->month, sizeof h->month, "%s", sb__stmt_text(st, 2));
+		sb__copy(h->id, sizeof h->id, sb__stmt_text(st, 0));
+		sb__copy(h->town, sizeof h->town, sb__stmt_text(st, 1));
+		sb__copy(h->month, sizeof h->month, sb__stmt_text(st, 2));
 		h->first = (int)sb__stmt_int64(st, 3);
 		h->last = (int)sb__stmt_int64(st, 4);
 		h->plast = (int)sb__stmt_int64(st, 5);
@@ -258,9 +258,9 @@ static int load_history(run_ctx *cx, sb_db *db, const char *month, int year)
 	sb__stmt_bind_text(st, 1, month);
 	while ((rc = sb__stmt_step(st)) == 1) {
 		hist_line key, *h;
-		snprintf(key.id, sizeof key.id, "%s", sb__stmt_text(st, 0));
-		snprintf(key.town, sizeof key.town, "%s", sb__stmt_text(st, 1));
-		snprintf(key.month, sizeof key.month, "%s", sb__stmt_text(st, 2));
+		sb__copy(key.id, sizeof key.id, sb__stmt_text(st, 0));
+		sb__copy(key.town, sizeof key.town, sb__stmt_text(st, 1));
+		sb__copy(key.month, sizeof key.month, sb__stmt_text(st, 2));
 		if ((h = bsearch(&key, cx->lines, cx->nlines, sizeof key, hist_cmp)))
 			h->paid += sb__stmt_int64(st, 3);
 	}
@@ -293,8 +293,8 @@ static int load_history(run_ctx *cx, sb_db *db, const char *month, int year)
 			cx->priors = grown;
 		}
 		p = &cx->priors[cx->npriors++];
-		snprintf(p->id, sizeof p->id, "%s", sb__stmt_text(st, 0));
-		snprintf(p->town, sizeof p->town, "%s", sb__stmt_text(st, 1));
+		sb__copy(p->id, sizeof p->id, sb__stmt_text(st, 0));
+		sb__copy(p->town, sizeof p->town, sb__stmt_text(st, 1));
 		p->months = (int)sb__stmt_int64(st, 2);
 		p->wages = sb__stmt_int64(st, 3);
 	}
@@ -328,9 +328,9 @@ static int load_deductions(run_ctx *cx, sb_db *db)
 			cx->deds = grown;
 		}
 		d = &cx->deds[cx->ndeds++];
-		snprintf(d->id, sizeof d->id, "%s", sb__stmt_text(st, 0));
-		snprintf(d->from, sizeof d->from, "%s", sb__stmt_text(st, 1));
-		snprintf(d->to, sizeof d->to, "%s", sb__stmt_text(st, 2));
+		sb__copy(d->id, sizeof d->id, sb__stmt_text(st, 0));
+		sb__copy(d->from, sizeof d->from, sb__stmt_text(st, 1));
+		sb__copy(d->to, sizeof d->to, sb__stmt_text(st, 2));
 		d->amount = sb__stmt_int64(st, 3);
 	}
 	return rc < 0 ? rc : 0;
@@ -550,7 +550,7 @@ static int delete_month(sb_db *db, const char *month, const char *scope)
 			}
 			towns = grown;
 		}
-		snprintf(towns[n++], 13, "%s", sb__stmt_text(st, 0));
+		sb__copy(towns[n++], 13, sb__stmt_text(st, 0));
 	}
 	if (rc < 0) {
 		error = rc;
@@ -659,10 +659,10 @@ int sb_payroll_run(sb_payroll_stats *out_stats, sb_db *db, const char *month, co
 			goto done;
 		}
 		memset(r, 0, sizeof *r);
-		snprintf(r->l.month, sizeof r->l.month, "%s", mon);
-		snprintf(r->l.id_number, sizeof r->l.id_number, "%s", c->id_number);
-		snprintf(r->l.township_code, sizeof r->l.township_code, "%s", c->township_code);
-		snprintf(r->l.contract, sizeof r->l.contract, "%s", c->number);
+		sb__copy(r->l.month, sizeof r->l.month, mon);
+		sb__copy(r->l.id_number, sizeof r->l.id_number, c->id_number);
+		sb__copy(r->l.township_code, sizeof r->l.township_code, c->township_code);
+		sb__copy(r->l.contract, sizeof r->l.contract, c->number);
 		r->l.name = w->name;
 		r->l.bank_account = w->bank_account;
 		r->worker_id = c->worker_id;
@@ -700,7 +700,7 @@ int sb_payroll_run(sb_payroll_stats *out_stats, sb_db *db, const char *month, co
 					}
 					arr = grown;
 				}
-				snprintf(arr[narr].for_month, sizeof arr[narr].for_month, "%s", h[k].month);
+				sb__copy(arr[narr].for_month, sizeof arr[narr].for_month, h[k].month);
 				arr[narr].amount = diff;
 				narr++;
 				r->l.arrears += diff;
@@ -889,7 +889,7 @@ int sb_payroll_get(sb_payroll **out, sb_db *db, const char *month, const char *s
 		return error;
 	if (!(p = sb__calloc(1, sizeof *p)))
 		return SB_ENOMEM;
-	snprintf(p->month, sizeof p->month, "%s", mon);
+	sb__copy(p->month, sizeof p->month, mon);
 	p->closed = closed;
 	if ((error = sb__db_prepare(db, &st,
 		"SELECT id_number, name, township_code, contract, bank_account, days, base, allowances, arrears, gross,"
@@ -915,10 +915,10 @@ int sb_payroll_get(sb_payroll **out, sb_db *db, const char *month, const char *s
 		}
 		l = &p->lines[p->n];
 		memset(l, 0, sizeof *l);
-		snprintf(l->month, sizeof l->month, "%s", mon);
-		snprintf(l->id_number, sizeof l->id_number, "%s", sb__stmt_text(st, 0));
-		snprintf(l->township_code, sizeof l->township_code, "%s", tcode);
-		snprintf(l->contract, sizeof l->contract, "%s", sb__stmt_text(st, 3));
+		sb__copy(l->month, sizeof l->month, mon);
+		sb__copy(l->id_number, sizeof l->id_number, sb__stmt_text(st, 0));
+		sb__copy(l->township_code, sizeof l->township_code, tcode);
+		sb__copy(l->contract, sizeof l->contract, sb__stmt_text(st, 3));
 		l->name = sb__strdup(sb__stmt_text(st, 1));
 		l->bank_account = sb__strdup(sb__stmt_text(st, 4));
 		p->n++;

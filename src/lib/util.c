@@ -121,6 +121,13 @@ char *sb__strdup(const char *s)
 	return sb__strndup(s, strlen(s));
 }
 
+void sb__copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static int buf_grow(sb_buf *b, size_t extra)
 {
 	size_t want;

@@ -55,5 +55,15 @@ int main(void)
 		ok(sb__read_file(&p, &len, path) == SB_EIO, "a missing file is SB_EIO");
 		has_msg("missing: cannot open", "the message names the file");
 	}
+	/* sb__copy: snprintf's "%s" without the format */
+	{
+		char small[5], exact[4];
+		sb__copy(small, sizeof small, "2026-12");
+		is_str(small, "2026", "sb__copy cuts to fit and terminates");
+		sb__copy(exact, sizeof exact, "abc");
+		is_str(exact, "abc", "sb__copy: a string that just fits");
+		sb__copy(small, sizeof small, "");
+		is_str(small, "", "sb__copy: the empty string");
+	}
 	return tap_done();
 }

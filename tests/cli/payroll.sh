@@ -121,6 +121,23 @@ expect_rc "a missing CA fails" 1
 sb payroll verify "$X"
 expect_rc "verify without --ca is a usage error" 2
 
+# A failed export again leaves the earlier export as it was (and no staging files behind).
+mkdir -p "$TMP/exp-before"
+cp "$EXP"/*-$T2-2026-01.* "$TMP/exp-before/"
+SHUANGBAI_FAULT=pdf:5 ${SB_TEST_WRAPPER:-} "$SB" payroll export 2026-01 --scope $T2 --key "$PKI/$T2.key" \
+  --cert "$PKI/$T2.pem" --out "$EXP" >/dev/null 2>"$TMP/err"; rc=$?
+expect_rc "a re-export failing in the payslips" 1
+for f in "$TMP"/exp-before/*; do
+  cmp -s "$f" "$EXP/$(basename "$f")" && pass "the earlier $(basename "$f") stays" || fail "the earlier $(basename "$f") stays"
+done
+expect_eq "no staging files are left" "$(ls -A "$EXP" | grep -c '^\.')" "0"
+sb payroll export 2026-01 --scope $T2 --key "$PKI/$T2.key" --cert "$PKI/$T2.pem" --out "$EXP"
+expect_rc "a re-export" 0
+cmp -s "$EXP/bank-$T2-2026-01.csv" "$TMP/exp-before/bank-$T2-2026-01.csv" && pass "re-export: the same bank file" || fail "re-export: the same bank file"
+expect_eq "re-export: no staging files are left" "$(ls -A "$EXP" | grep -c '^\.')" "0"
+sb payroll verify "$X" --ca "$PKI/ca.pem" --db "$SHUANGBAI_DB"
+expect_rc "the re-export verifies" 0
+
 # ---- a raise reaching back: arrears in the next month, taxed there ----
 printf 'id_number,grade\n%s,competent\n' $P1 >"$TMP/eval.csv"
 sb pay evaluate 2025 "$TMP/eval.csv"

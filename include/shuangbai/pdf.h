@@ -256,6 +256,60 @@ SB_EXTERN(int) sb_pdf_polygon(sb_pdf *doc, const double *xy, size_t n, int mode)
  */
 SB_EXTERN(int) sb_pdf_seal(sb_pdf *doc, double cx, double cy, double r, const char *name);
 
+/* ---- font sets: one small font for a batch of documents ------------------------------ */
+
+/**
+ * A set of characters collected before a batch of documents is drawn, written once as a
+ * small TrueType font that holds exactly those characters (and the printable ASCII ones).
+ * A document that uses the set embeds that small font instead of the large prepared ones,
+ * which makes drawing and saving it several times cheaper; characters outside the set are
+ * still drawn with the prepared fonts. Widths and glyphs are the prepared fonts' own, so a
+ * document looks and breaks lines exactly the same with or without a set (opaque).
+ */
+typedef struct sb_pdf_fontset sb_pdf_fontset;
+
+/**
+ * Create an empty font set.
+ * @param out the new set; free it with sb_pdf_fontset_free() after the documents using it
+ * @return 0 or SB_ENOMEM
+ */
+SB_EXTERN(int) sb_pdf_fontset_new(sb_pdf_fontset **out);
+
+/**
+ * Add the characters of a UTF-8 string to the set. Characters the fonts cannot draw and
+ * malformed bytes are skipped here (drawing still refuses them).
+ * @return 0; SB_EIO if the prepared fonts cannot be read; SB_ESTATE once the set is built
+ */
+SB_EXTERN(int) sb_pdf_fontset_add(sb_pdf_fontset *fs, const char *utf8);
+
+/**
+ * Write the set's font: a file of mode 0600 in a private directory under $TMPDIR (or /tmp),
+ * removed by sb_pdf_fontset_free(). Called by sb_pdf_use_fontset() when needed; call it
+ * before sharing the set between threads. A build that fails leaves the set unbuilt. If the
+ * prepared fonts cannot be combined (composite glyphs, different units per em, too many
+ * characters for one font), no file is written and documents simply draw without the set.
+ * @return 0, SB_EIO, SB_ENOMEM
+ */
+SB_EXTERN(int) sb_pdf_fontset_build(sb_pdf_fontset *fs);
+
+/**
+ * The path of the set's font file once built, or NULL (not built, or the set is not usable).
+ * The string belongs to the set.
+ */
+SB_EXTERN(const char *) sb_pdf_fontset_path(const sb_pdf_fontset *fs);
+
+/** Free a set and remove its font file and directory; NULL is fine. Free the documents
+ *  that use it first. */
+SB_EXTERN(void) sb_pdf_fontset_free(sb_pdf_fontset *fs);
+
+/**
+ * Draw the characters of the set with the set's font in this document from now on (building
+ * the set first if needed); other characters use the prepared fonts as before. The set is
+ * the caller's and must outlive the document. NULL stops using a set.
+ * @return 0, or an error of sb_pdf_fontset_build()
+ */
+SB_EXTERN(int) sb_pdf_use_fontset(sb_pdf *doc, sb_pdf_fontset *fs);
+
 /* ---- output -------------------------------------------------------------------------- */
 
 /**

@@ -104,13 +104,13 @@ done:
 static int info_from_row(sb_contract_info *c, sb__stmt *st)
 {
 	memset(c, 0, sizeof *c);
-	snprintf(c->number, sizeof c->number, "%s", sb__stmt_text(st, 0));
+	sb__copy(c->number, sizeof c->number, sb__stmt_text(st, 0));
 	c->worker_id = sb__stmt_int64(st, 1);
-	snprintf(c->id_number, sizeof c->id_number, "%s", sb__stmt_text(st, 2));
-	snprintf(c->township_code, sizeof c->township_code, "%s", sb__stmt_text(st, 3));
-	snprintf(c->start, sizeof c->start, "%s", sb__stmt_text(st, 4));
-	snprintf(c->end, sizeof c->end, "%s", sb__stmt_text(st, 5));
-	snprintf(c->probation_end, sizeof c->probation_end, "%s", sb__stmt_text(st, 6));
+	sb__copy(c->id_number, sizeof c->id_number, sb__stmt_text(st, 2));
+	sb__copy(c->township_code, sizeof c->township_code, sb__stmt_text(st, 3));
+	sb__copy(c->start, sizeof c->start, sb__stmt_text(st, 4));
+	sb__copy(c->end, sizeof c->end, sb__stmt_text(st, 5));
+	sb__copy(c->probation_end, sizeof c->probation_end, sb__stmt_text(st, 6));
 	c->monthly_fen = sb__stmt_int64(st, 7);
 	c->probation_fen = sb__stmt_int64(st, 8);
 	return 0;
@@ -615,7 +615,52 @@ static int node_filled(sb_buf *out, xmlNodePtr n, const terms *t, const sb_emplo
 	return error;
 }
 
-static int contract_pdf(unsigned char **out, size_t *out_len, const terms *t, const sb_employer *e, const form *f)
+/*
+ * One small font for the whole batch (sb_pdf_fontset): every text any of its contracts can
+ * draw, conditions not looked at, with the seal's name and the page numbers. Embedding it
+ * instead of the large prepared fonts is most of the cost of a contract's PDF saved; a
+ * character missed is still drawn, with the prepared fonts, and only costs that saving.
+ * The set's file goes to $TMPDIR; failing to write it fails the batch like any write.
+ */
+static int batch_fontset(sb_pdf_fontset **out, terms *all, size_t n, const sb_employer *e, const form *f)
+{
+	sb_pdf_fontset *fs = NULL;
+	sb_buf text = SB_BUF_INIT;
+	xmlNodePtr node;
+	size_t i;
+	int error = 0;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if ((error = sb_pdf_fontset_new(&fs)) < 0 || (error = sb_pdf_fontset_add(fs, e->name)) < 0 ||
+	    (error = sb_pdf_fontset_add(fs, "第页共")) < 0)
+		goto done;
+	for (i = 0; i < n; i++) {
+		terms_format(&all[i]);
+		for (node = f->body->children; node; node = node->next) {
+			if (node->type != XML_ELEMENT_NODE)
+				continue;
+			/* a template error is reported where the node is drawn, as before */
+			if ((error = node_filled(&text, node, &all[i], e, f)) == SB_ENOMEM)
+				goto done;
+			if (error == 0 && (error = sb_pdf_fontset_add(fs, text.ptr)) < 0)
+				goto done;
+			error = 0;
+		}
+	}
+	error = sb_pdf_fontset_build(fs);
+done:
+	if (error < 0)
+		sb_pdf_fontset_free(fs);
+	else
+		*out = fs;
+	sb__buf_free(&text);
+	return error;
+}
+
+static int contract_pdf(unsigned char **out, size_t *out_len, const terms *t, const sb_employer *e, const form *f,
+			sb_pdf_fontset *fs)
 {
 	int error = 0;
 	sb_pdf *doc = NULL;
@@ -636,7 +681,8 @@ static int contract_pdf(unsigned char **out, size_t *out_len, const terms *t, co
 	info.author = e->name;
 	info.subject = subject.ptr;
 	info.date = t->issued;
-	if ((error = sb_pdf_new(&doc, &info)) < 0 || (error = sb_pdf_page_add(doc)) < 0)
+	if ((error = sb_pdf_new(&doc, &info)) < 0 || (fs && (error = sb_pdf_use_fontset(doc, fs)) < 0) ||
+	    (error = sb_pdf_page_add(doc)) < 0)
 		goto done;
 	left = sb_pdf_left(doc);
 	width = sb_pdf_content_width(doc);
@@ -1102,6 +1148,7 @@ int sb_contract_issue(size_t *out_count, sb_db *db, const sb_signer *signer, con
 	char existing[48], xsum[65], psum[65];
 	int dirfd = -1;
 	sb__stmt *st;
+	sb_pdf_fontset *fontset = NULL;
 
 	memset(&emp, 0, sizeof emp);
 	memset(&f, 0, sizeof f);
@@ -1184,6 +1231,8 @@ int sb_contract_issue(size_t *out_count, sb_db *db, const sb_signer *signer, con
 		todo[ntodo++] = i;
 	}
 	/* Every contract passed the checks: number, render, sign, write under temporary names. */
+	if ((error = batch_fontset(&fontset, all, ntodo, &emp, &f)) < 0)
+		goto done;
 	for (i = 0; i < ntodo; i++) {
 		terms *t = &all[i];
 		sb__today(&y, &m, &d);
@@ -1199,7 +1248,7 @@ int sb_contract_issue(size_t *out_count, sb_db *db, const sb_signer *signer, con
 		xmlFreeDoc(check);
 		check = NULL;
 		if ((error = sb_sign_xml(&signed_xml, &signed_len, signer, xml.ptr, xml.len)) < 0 ||
-		    (error = contract_pdf(&pdf, &pdf_len, t, &emp, &f)) < 0 ||
+		    (error = contract_pdf(&pdf, &pdf_len, t, &emp, &f, fontset)) < 0 ||
 		    (error = sb_sign_pdf(&spdf, &spdf_len, signer, pdf, pdf_len)) < 0)
 			goto done;
 		if ((error = pending_add(&pending, &npending, &cappending, o->out_dir, t->info.number, "xml", signed_xml, signed_len)) < 0 ||
@@ -1262,6 +1311,7 @@ done:
 	free(signed_xml);
 	free(pdf);
 	free(spdf);
+	sb_pdf_fontset_free(fontset);
 	sb__buf_free(&xml);
 	sb_staff_workers_free(workers, nworkers);
 	schema_free(&sc);

@@ -1,9 +1,10 @@
 /*
  * The PDF area (include/shuangbai/pdf.h): documents drawn with libharu 2.3.0 and the
  * project's prepared CJK fonts (data/fonts/prepare-font.py, doc/internals/pdf.md). This file
- * owns everything that touches libharu: the font files and their character tables, UTF-8
- * decoding and the refusal of characters that cannot be drawn, measuring, Chinese line
- * breaking, flowed paragraphs and tables, shapes, the seal, saving. It is not for what any
+ * owns everything that touches libharu: the font files and their character tables, the
+ * small per-batch fonts written from them (font sets), UTF-8 decoding and the refusal of
+ * characters that cannot be drawn, measuring, Chinese line breaking, flowed paragraphs and
+ * tables, shapes, the seal, saving. It is not for what any
  * document says; the notice, contract and payslip code decide that.
  *
  * libharu is used only where it is sound: it receives nothing but text this file has
@@ -14,7 +15,12 @@
 #include "config.h"
 
 #include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_streams.h>
 #include <math.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +38,8 @@
 
 #define MAX_FONTS 32
 #define NO_FONT 0xFF
+/* The font index of a document's font set (sb_pdf_fontset), after the prepared fonts. */
+#define SET_FONT MAX_FONTS
 #define SEAL_MAX_CHARS 40
 
 #ifndef M_PI
@@ -258,8 +266,25 @@ typedef struct {
 	int font;    /* index, or -1 for "\n" and "\t" (not drawn) */
 } uchar;
 
-/* Decode and check a whole string. *out (caller frees) gets its characters. */
-static int decode(uchar **out, size_t *out_n, const glyph_table *t, const char *text)
+struct sb_pdf_fontset {
+	uint8_t want[65536 / 8];   /* characters collected, a bit each */
+	uint8_t has[65536 / 8];    /* characters the written font draws */
+	int state;                 /* FS_COLLECTING, FS_BUILT or FS_UNUSABLE */
+	char *dir;                 /* private directory of the font file, or NULL */
+	char *path;                /* the font file once built */
+	unsigned char *font;       /* its bytes, which documents load from memory */
+	size_t font_len;
+};
+
+enum { FS_COLLECTING = 0, FS_BUILT = 1, FS_UNUSABLE = 2 };
+
+static int bit_get(const uint8_t *bits, uint32_t cp) { return bits[cp >> 3] >> (cp & 7) & 1; }
+static void bit_set(uint8_t *bits, uint32_t cp) { bits[cp >> 3] |= (uint8_t)(1u << (cp & 7)); }
+
+/* Decode and check a whole string. *out (caller frees) gets its characters; those in the
+ * built font set `fs` (may be NULL) are drawn with its font. */
+static int decode(uchar **out, size_t *out_n, const glyph_table *t, const sb_pdf_fontset *fs,
+                  const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t n = 0, cap = 0, off = 0, len;
@@ -306,7 +331,7 @@ static int decode(uchar **out, size_t *out_n, const glyph_table *t, const char *
 			v[n].font = -1;
 		} else {
 			v[n].w = t->width[cp];
-			v[n].font = t->font_of[cp];
+			v[n].font = fs && bit_get(fs->has, cp) ? SET_FONT : t->font_of[cp];
 		}
 		n++;
 		off += len;
@@ -325,8 +350,677 @@ int sb_pdf_check_text(const char *text)
 
 	if ((error = glyphs_load(&t)) < 0)
 		return error;
-	error = decode(&v, &n, t, text ? text : "");
+	error = decode(&v, &n, t, NULL, text ? text : "");
 	free(v);
+	return error;
+}
+
+/* ---- font sets: one small font for a batch --------------------------------------------- */
+
+/*
+ * Why: libharu 2.3.0 copies the whole cmap, hmtx and loca of every font it embeds into each
+ * document and reads the font file again for each document; with the 7,400 glyphs of font
+ * 00 that is most of a contract's cost. A batch draws a few hundred distinct characters, so
+ * the set writes them once into a font of their own, built from the prepared fonts' glyphs
+ * byte for byte. This is exact only because those fonts have no composite glyphs (which
+ * would refer to glyphs left out) and share one unitsPerEm (so advances stay the same
+ * numbers); both are checked, and a set whose fonts break either is simply not used.
+ */
+
+/* libharu reads glyph ids as signed 16-bit numbers in places. */
+#define SET_MAX_GLYPHS 32767
+#define SET_NAME "ShuangbaiSansSet"
+
+static void put16(unsigned char *p, unsigned v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+static void buf16(sb_buf *b, unsigned v)
+{
+	unsigned char p[2];
+	put16(p, v);
+	sb__buf_put(b, p, 2);
+}
+static void buf32(sb_buf *b, uint32_t v)
+{
+	unsigned char p[4];
+	put32(p, v);
+	sb__buf_put(b, p, 4);
+}
+
+/* One prepared font, read for building a set. */
+typedef struct {
+	unsigned char *f;
+	size_t len;
+	size_t head, hhea, hheal, maxp, maxpl, hmtx, hmtxl, loca, local, glyf, glyfl, cmap, cmapl, sub;
+	size_t os2, os2l, post, postl;
+	unsigned upem, nglyphs, nmetrics, longloca;
+} tt_src;
+
+/* Parse what building a set needs; -1 when the font is not as the preparation writes it. */
+static int src_parse(tt_src *s)
+{
+	size_t headl, i, nsub;
+
+	if (tt_table(&s->head, &headl, s->f, s->len, "head") < 0 || headl < 54 ||
+	    tt_table(&s->hhea, &s->hheal, s->f, s->len, "hhea") < 0 || s->hheal < 36 ||
+	    tt_table(&s->maxp, &s->maxpl, s->f, s->len, "maxp") < 0 || s->maxpl < 32 ||
+	    tt_table(&s->hmtx, &s->hmtxl, s->f, s->len, "hmtx") < 0 ||
+	    tt_table(&s->loca, &s->local, s->f, s->len, "loca") < 0 ||
+	    tt_table(&s->glyf, &s->glyfl, s->f, s->len, "glyf") < 0 ||
+	    tt_table(&s->cmap, &s->cmapl, s->f, s->len, "cmap") < 0 || s->cmapl < 4)
+		return -1;
+	s->upem = be16(s->f + s->head + 18);
+	s->longloca = be16(s->f + s->head + 50) != 0;
+	s->nglyphs = be16(s->f + s->maxp + 4);
+	s->nmetrics = be16(s->f + s->hhea + 34);
+	if (s->upem == 0 || s->nmetrics == 0 || s->nmetrics > s->nglyphs ||
+	    (size_t)s->nmetrics * 4 + ((size_t)s->nglyphs - s->nmetrics) * 2 > s->hmtxl ||
+	    ((size_t)s->nglyphs + 1) * (s->longloca ? 4 : 2) > s->local)
+		return -1;
+	nsub = be16(s->f + s->cmap + 2);
+	s->sub = 0;
+	for (i = 0; i < nsub && 4 + 8 * (i + 1) <= s->cmapl; i++) {
+		const unsigned char *e = s->f + s->cmap + 4 + 8 * i;
+		size_t off = be32(e + 4);
+		if (((be16(e) == 3 && be16(e + 2) == 1) || be16(e) == 0) && off + 14 <= s->cmapl &&
+		    be16(s->f + s->cmap + off) == 4) {
+			s->sub = s->cmap + off;
+			break;
+		}
+	}
+	if (!s->sub || s->sub + 16 + (size_t)be16(s->f + s->sub + 6) * 4 > s->cmap + s->cmapl)
+		return -1;
+	if (tt_table(&s->os2, &s->os2l, s->f, s->len, "OS/2") < 0 || s->os2l < 68)
+		s->os2 = s->os2l = 0;
+	if (tt_table(&s->post, &s->postl, s->f, s->len, "post") < 0 || s->postl < 32)
+		s->post = s->postl = 0;
+	return 0;
+}
+
+/* The glyph a character maps to in a source font (cmap format 4), 0 if none. */
+static unsigned src_gid(const tt_src *s, unsigned c)
+{
+	const unsigned char *f = s->f;
+	unsigned segs = be16(f + s->sub + 6) / 2, i;
+	const unsigned char *endp = f + s->sub + 14, *startp = endp + 2 * segs + 2;
+	const unsigned char *deltap = startp + 2 * segs, *rangep = deltap + 2 * segs;
+
+	for (i = 0; i < segs; i++) {
+		unsigned end = be16(endp + 2 * i), start = be16(startp + 2 * i), range, gid;
+		size_t at;
+		if (c > end)
+			continue;
+		if (c < start)
+			return 0;
+		range = be16(rangep + 2 * i);
+		if (range == 0)
+			return (c + be16(deltap + 2 * i)) & 0xFFFF;
+		at = (size_t)(rangep + 2 * i - f) + range + 2 * (c - start);
+		if (at + 2 > s->cmap + s->cmapl)
+			return 0;
+		gid = be16(f + at);
+		return gid ? (gid + be16(deltap + 2 * i)) & 0xFFFF : 0;
+	}
+	return 0;
+}
+
+/* A glyph's bytes in a source font: 0, or -1 when out of range. */
+static int src_glyph(const unsigned char **out, size_t *out_len, const tt_src *s, unsigned gid)
+{
+	size_t a, b;
+
+	if (gid >= s->nglyphs)
+		return -1;
+	if (s->longloca) {
+		a = be32(s->f + s->loca + 4 * (size_t)gid);
+		b = be32(s->f + s->loca + 4 * (size_t)gid + 4);
+	} else {
+		a = 2 * (size_t)be16(s->f + s->loca + 2 * (size_t)gid);
+		b = 2 * (size_t)be16(s->f + s->loca + 2 * (size_t)gid + 2);
+	}
+	if (a > b || b > s->glyfl)
+		return -1;
+	*out = s->f + s->glyf + a;
+	*out_len = b - a;
+	return 0;
+}
+
+static void src_metric(unsigned *adv, int *lsb, const tt_src *s, unsigned gid)
+{
+	const unsigned char *h = s->f + s->hmtx;
+	if (gid < s->nmetrics) {
+		*adv = be16(h + 4 * (size_t)gid);
+		*lsb = (int16_t)be16(h + 4 * (size_t)gid + 2);
+	} else {
+		*adv = be16(h + 4 * ((size_t)s->nmetrics - 1));
+		*lsb = (int16_t)be16(h + 4 * (size_t)s->nmetrics + 2 * ((size_t)gid - s->nmetrics));
+	}
+}
+
+/* What the set's font is assembled from. */
+typedef struct {
+	sb_buf glyf, hmtx;
+	uint32_t *loca;          /* nglyphs + 1 offsets into glyf */
+	uint16_t *gid_of;        /* character -> glyph in the set's font, 0: none */
+	unsigned nglyphs;
+	int have_box;            /* a glyph with an outline was added: the extremes are set */
+	int xmin, ymin, xmax, ymax, min_lsb, min_rsb, max_extent;
+	unsigned max_adv, max_points, max_contours, max_instr;
+	uint32_t first, last;    /* smallest and largest character */
+} set_build;
+
+/* Add one glyph copied from a source font; -1: a composite or malformed glyph. */
+static int set_glyph(set_build *b, const tt_src *s, unsigned gid)
+{
+	const unsigned char *g;
+	size_t len;
+	unsigned adv;
+	int lsb;
+
+	if (src_glyph(&g, &len, s, gid) < 0)
+		return -1;
+	src_metric(&adv, &lsb, s, gid);
+	if (len > 0) {
+		int nc, x0, y0, x1, y1;
+		unsigned points, instr;
+		if (len < 12)
+			return -1;
+		nc = (int16_t)be16(g);
+		if (nc < 0) /* composite: its parts would not be in the set */
+			return -1;
+		if ((size_t)10 + 2 * (size_t)nc + 2 > len)
+			return -1;
+		x0 = (int16_t)be16(g + 2);
+		y0 = (int16_t)be16(g + 4);
+		x1 = (int16_t)be16(g + 6);
+		y1 = (int16_t)be16(g + 8);
+		points = nc ? be16(g + 10 + 2 * ((size_t)nc - 1)) + 1u : 0;
+		instr = be16(g + 10 + 2 * (size_t)nc);
+		if (!b->have_box) {
+			b->have_box = 1;
+			b->xmin = x0;
+			b->ymin = y0;
+			b->xmax = x1;
+			b->ymax = y1;
+			b->min_lsb = lsb;
+			b->min_rsb = (int)adv - lsb - (x1 - x0);
+			b->max_extent = lsb + (x1 - x0);
+		}
+		if (x0 < b->xmin) b->xmin = x0;
+		if (y0 < b->ymin) b->ymin = y0;
+		if (x1 > b->xmax) b->xmax = x1;
+		if (y1 > b->ymax) b->ymax = y1;
+		if (lsb < b->min_lsb) b->min_lsb = lsb;
+		if ((int)adv - lsb - (x1 - x0) < b->min_rsb) b->min_rsb = (int)adv - lsb - (x1 - x0);
+		if (lsb + (x1 - x0) > b->max_extent) b->max_extent = lsb + (x1 - x0);
+		if (points > b->max_points) b->max_points = points;
+		if ((unsigned)nc > b->max_contours) b->max_contours = (unsigned)nc;
+		if (instr > b->max_instr) b->max_instr = instr;
+	}
+	if (adv > b->max_adv)
+		b->max_adv = adv;
+	b->loca[b->nglyphs] = (uint32_t)b->glyf.len;
+	sb__buf_put(&b->glyf, g, len);
+	/* long loca needs no padding; aligned glyphs are customary */
+	sb__buf_put(&b->glyf, "\0\0\0", (4 - b->glyf.len % 4) % 4);
+	buf16(&b->hmtx, adv);
+	buf16(&b->hmtx, (unsigned)lsb & 0xFFFF);
+	b->nglyphs++;
+	b->loca[b->nglyphs] = (uint32_t)b->glyf.len;
+	return 0;
+}
+
+/*
+ * A cmap with one format 4 subtable of few segments: libharu scans the segments one by one
+ * for each of the 65,536 BMP code points when a document first uses the font, so segments
+ * span gaps of unmapped characters (glyph 0 through the glyph index array), as the prepared
+ * fonts' do. The widest gap that keeps the subtable under format 4's 64 KB is taken.
+ * -1 when even runs of adjacent characters do not fit.
+ */
+static int set_cmap(sb_buf *out, const set_build *b)
+{
+	uint32_t gap;
+
+	for (gap = 512;; gap /= 2) {
+		uint32_t start[4096], end[4096], c, prev = 0;
+		size_t nseg = 0, arr = 0, i, bytes;
+		int overflow = 0;
+		for (c = 0; c < 0xFFFF; c++) {
+			if (!b->gid_of[c])
+				continue;
+			if (nseg && c - prev <= gap + 1) {
+				end[nseg - 1] = c;
+			} else if (nseg == 4095) {
+				overflow = 1;
+				break;
+			} else {
+				start[nseg] = end[nseg] = c;
+				nseg++;
+			}
+			prev = c;
+		}
+		start[nseg] = end[nseg] = 0xFFFF;
+		nseg++;
+		for (i = 0; i + 1 < nseg; i++)
+			arr += end[i] - start[i] + 1;
+		bytes = 16 + 8 * nseg + 2 * arr;
+		if (overflow || bytes > 0xFFFF) {
+			if (gap == 0)
+				return -1;
+			continue;
+		}
+		{
+			size_t search = 1, sel = 0, at = 0;
+			while (search * 2 <= nseg) {
+				search *= 2;
+				sel++;
+			}
+			/* cmap header: version 0, one subtable, Windows Unicode BMP at offset 12 */
+			buf16(out, 0);
+			buf16(out, 1);
+			buf16(out, 3);
+			buf16(out, 1);
+			buf32(out, 12);
+			buf16(out, 4);
+			buf16(out, (unsigned)bytes);
+			buf16(out, 0);
+			buf16(out, (unsigned)(2 * nseg));
+			buf16(out, (unsigned)(2 * search));
+			buf16(out, (unsigned)sel);
+			buf16(out, (unsigned)(2 * nseg - 2 * search));
+			for (i = 0; i < nseg; i++)
+				buf16(out, end[i]);
+			buf16(out, 0);
+			for (i = 0; i < nseg; i++)
+				buf16(out, start[i]);
+			for (i = 0; i < nseg; i++)
+				buf16(out, i + 1 == nseg ? 1 : 0);
+			for (i = 0; i < nseg; i++) {
+				/* idRangeOffset counts bytes from this entry to the segment's first entry */
+				if (i + 1 == nseg) {
+					buf16(out, 0);
+				} else {
+					buf16(out, (unsigned)(2 * (nseg - i) + 2 * at));
+					at += end[i] - start[i] + 1;
+				}
+			}
+			for (i = 0; i + 1 < nseg; i++)
+				for (c = start[i]; c <= end[i]; c++)
+					buf16(out, b->gid_of[c]);
+		}
+		return 0;
+	}
+}
+
+/* A name table with family, style, full and PostScript names for Macintosh Roman and
+ * Windows Unicode (libharu reads the PostScript name from either), plus the licence note. */
+static void set_name(sb_buf *out)
+{
+	static const char *const copyright = "Glyphs of Droid Sans Fallback (Apache-2.0) and "
+	                                     "DejaVu Sans (Bitstream Vera licence), modified";
+	const char *str[5] = { copyright, SET_NAME, "Regular", SET_NAME, SET_NAME };
+	static const unsigned ids[5] = { 0, 1, 2, 4, 6 };
+	size_t p, i, k, off = 0;
+
+	buf16(out, 0);
+	buf16(out, 10);
+	buf16(out, 6 + 12 * 10);
+	for (p = 0; p < 2; p++)
+		for (i = 0; i < 5; i++) {
+			size_t len = strlen(str[i]) * (p ? 2 : 1);
+			buf16(out, p ? 3 : 1);
+			buf16(out, p ? 1 : 0);
+			buf16(out, p ? 0x409 : 0);
+			buf16(out, ids[i]);
+			buf16(out, (unsigned)len);
+			buf16(out, (unsigned)off);
+			off += len;
+		}
+	for (p = 0; p < 2; p++)
+		for (i = 0; i < 5; i++)
+			for (k = 0; str[i][k]; k++) {
+				if (p)
+					sb__buf_putc(out, 0);
+				sb__buf_putc(out, str[i][k]);
+			}
+}
+
+static uint32_t tt_checksum(const unsigned char *p, size_t len)
+{
+	uint32_t sum = 0;
+	size_t i;
+	for (i = 0; i + 4 <= len; i += 4)
+		sum += be32(p + i);
+	if (i < len) {
+		unsigned char last[4] = { 0, 0, 0, 0 };
+		memcpy(last, p + i, len - i);
+		sum += be32(last);
+	}
+	return sum;
+}
+
+/* Put the tables (sorted by tag) into one TrueType file with its directory, checksums and
+ * head.checkSumAdjustment. Empty tables (fpgm, prep) point at the start of the data rather
+ * than at the end of the file: libharu's memory stream will not seek to the very end. */
+static int tt_assemble(sb_buf *out, const char *const *tags, sb_buf *tables, size_t n, size_t head)
+{
+	size_t i, search = 1, sel = 0, off = 12 + 16 * n;
+	unsigned char *file;
+
+	while (search * 2 <= n) {
+		search *= 2;
+		sel++;
+	}
+	buf32(out, 0x00010000);
+	buf16(out, (unsigned)n);
+	buf16(out, (unsigned)(16 * search));
+	buf16(out, (unsigned)sel);
+	buf16(out, (unsigned)(16 * n - 16 * search));
+	for (i = 0; i < n; i++) {
+		sb__buf_put(out, tags[i], 4);
+		buf32(out, tt_checksum((const unsigned char *)tables[i].ptr, tables[i].len));
+		buf32(out, (uint32_t)(tables[i].len ? off : 12 + 16 * n));
+		buf32(out, (uint32_t)tables[i].len);
+		off += (tables[i].len + 3) & ~(size_t)3;
+	}
+	for (i = 0; i < n; i++) {
+		sb__buf_put(out, tables[i].ptr, tables[i].len);
+		sb__buf_put(out, "\0\0\0", (4 - out->len % 4) % 4);
+	}
+	if (sb__buf_failed(out) < 0)
+		return SB_ENOMEM;
+	file = (unsigned char *)out->ptr;
+	/* the head table's own checksum is taken with the adjustment 0, as written above */
+	off = be32(file + 12 + 16 * head + 8);
+	put32(file + off + 8, 0xB1B0AFBAu - tt_checksum(file, out->len));
+	return 0;
+}
+
+/* Write a file of mode 0600 that nobody else can have opened (O_EXCL in our own directory). */
+static int write_private(const char *path, const void *data, size_t len)
+{
+	const char *p = data;
+	int fd, error = 0;
+
+	if (sb__fault("io") || (fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
+		return sb_error_set(SB_EIO, "%s: cannot create: %s", path, strerror(errno ? errno : EIO));
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			error = sb_error_set(SB_EIO, "%s: write error: %s", path, strerror(errno ? errno : EIO));
+			break;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) < 0 && error == 0)
+		error = sb_error_set(SB_EIO, "%s: write error: %s", path, strerror(errno));
+	if (error < 0)
+		unlink(path);
+	return error;
+}
+
+int sb_pdf_fontset_new(sb_pdf_fontset **out)
+{
+	*out = sb__calloc(1, sizeof(**out));
+	return *out ? 0 : SB_ENOMEM;
+}
+
+int sb_pdf_fontset_add(sb_pdf_fontset *fs, const char *utf8)
+{
+	const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
+	const glyph_table *t;
+	uint32_t cp;
+	size_t len;
+	int error;
+
+	if (fs->state != FS_COLLECTING)
+		return sb_error_set(SB_ESTATE, "pdf: font set: already built");
+	if ((error = glyphs_load(&t)) < 0)
+		return error;
+	while (*s) {
+		if (!(len = utf8_next(&cp, s))) {
+			s++;
+			continue;
+		}
+		if (cp <= 0xFFFF && t->font_of[cp] != NO_FONT)
+			bit_set(fs->want, cp);
+		s += len;
+	}
+	return 0;
+}
+
+const char *sb_pdf_fontset_path(const sb_pdf_fontset *fs)
+{
+	return fs && fs->state == FS_BUILT ? fs->path : NULL;
+}
+
+void sb_pdf_fontset_free(sb_pdf_fontset *fs)
+{
+	if (!fs)
+		return;
+	if (fs->path)
+		unlink(fs->path);
+	if (fs->dir)
+		rmdir(fs->dir);
+	free(fs->path);
+	free(fs->dir);
+	free(fs->font);
+	free(fs);
+}
+
+/* Copy a source table, or `len` zero bytes when the source has none. */
+static void copy_table(sb_buf *out, const tt_src *s, const char *tag, size_t len)
+{
+	size_t off, tl;
+	if (tt_table(&off, &tl, s->f, s->len, tag) == 0)
+		sb__buf_put(out, s->f + off, tl);
+	else
+		while (len--)
+			sb__buf_putc(out, 0);
+}
+
+int sb_pdf_fontset_build(sb_pdf_fontset *fs)
+{
+	static const char *const tags[13] = { "OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea",
+	                                      "hmtx", "loca", "maxp", "name", "post", "prep" };
+	enum { T_OS2, T_CMAP, T_CVT, T_FPGM, T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA, T_MAXP, T_NAME,
+	       T_POST, T_PREP, T_COUNT };
+	const glyph_table *t;
+	tt_src base, src;
+	set_build b;
+	sb_buf tables[T_COUNT], file = SB_BUF_INIT, dir = SB_BUF_INIT, path = SB_BUF_INIT;
+	const char *tmp = getenv("TMPDIR");
+	size_t nchars = 0, i;
+	uint32_t c;
+	unsigned char *p;
+	int error = 0, unusable = 0, fi;
+
+	if (fs->state != FS_COLLECTING)
+		return 0;
+	memset(&base, 0, sizeof(base));
+	memset(&src, 0, sizeof(src));
+	memset(&b, 0, sizeof(b));
+	for (i = 0; i < T_COUNT; i++)
+		memset(&tables[i], 0, sizeof(tables[i]));
+	if ((error = glyphs_load(&t)) < 0)
+		goto done;
+	/* ASCII is cheap and libharu measures 'H' and 'x' for the font descriptor */
+	for (c = 0x20; c < 0x7F; c++)
+		if (t->font_of[c] != NO_FONT)
+			bit_set(fs->want, c);
+	for (c = 0; c < 0x10000; c++)
+		nchars += bit_get(fs->want, c);
+	if (nchars + 1 > SET_MAX_GLYPHS) {
+		unusable = 1;
+		goto done;
+	}
+	if (!(b.loca = sb__calloc(nchars + 2, sizeof(*b.loca))) ||
+	    !(b.gid_of = sb__calloc(0x10000, sizeof(*b.gid_of)))) {
+		error = SB_ENOMEM;
+		goto done;
+	}
+	if ((error = sb__read_file((char **)&base.f, &base.len, t->paths[0])) < 0)
+		goto done;
+	if (src_parse(&base) < 0) {
+		error = sb_error_set(SB_EIO, "%s: not a TrueType font the PDF area can use", t->paths[0]);
+		goto done;
+	}
+	if (!base.os2 || !base.post || base.nglyphs == 0) {
+		unusable = 1;
+		goto done;
+	}
+	/* .notdef: font 00's, one em wide like the prepared fonts' (libharu's missing width) */
+	if (set_glyph(&b, &base, 0) < 0) {
+		unusable = 1;
+		goto done;
+	}
+	/* Glyphs are numbered font by font, each font's in character order: /W and the
+	 * CIDToGIDMap are indexed by character, so the order of glyphs does not show. */
+	for (fi = 0; fi < t->nfonts && !unusable; fi++) {
+		const tt_src *s = &base;
+		int any = 0;
+		for (c = 0; c < 0x10000 && !any; c++)
+			any = bit_get(fs->want, c) && t->font_of[c] == fi;
+		if (!any)
+			continue;
+		if (fi > 0) {
+			free(src.f);
+			memset(&src, 0, sizeof(src));
+			if ((error = sb__read_file((char **)&src.f, &src.len, t->paths[fi])) < 0)
+				goto done;
+			if (src_parse(&src) < 0) {
+				error = sb_error_set(SB_EIO, "%s: not a TrueType font the PDF area can use",
+				                     t->paths[fi]);
+				goto done;
+			}
+			s = &src;
+		}
+		if (s->upem != base.upem) {
+			unusable = 1;
+			break;
+		}
+		for (c = 0; c < 0x10000; c++) {
+			unsigned gid;
+			if (!bit_get(fs->want, c) || t->font_of[c] != fi)
+				continue;
+			if (!(gid = src_gid(s, c)) || set_glyph(&b, s, gid) < 0) {
+				unusable = 1;
+				break;
+			}
+			b.gid_of[c] = (uint16_t)(b.nglyphs - 1);
+			if (!b.first)
+				b.first = c;
+			if (c < b.first)
+				b.first = c;
+			if (c > b.last)
+				b.last = c;
+		}
+	}
+	if (unusable)
+		goto done;
+	if ((error = sb__buf_failed(&b.glyf)) < 0 || (error = sb__buf_failed(&b.hmtx)) < 0)
+		goto done;
+
+	if (set_cmap(&tables[T_CMAP], &b) < 0) {
+		unusable = 1;
+		goto done;
+	}
+	sb__buf_put(&tables[T_OS2], base.f + base.os2, base.os2l);
+	copy_table(&tables[T_CVT], &base, "cvt ", 2);
+	copy_table(&tables[T_FPGM], &base, "fpgm", 0);
+	copy_table(&tables[T_PREP], &base, "prep", 0);
+	sb__buf_put(&tables[T_GLYF], b.glyf.ptr, b.glyf.len);
+	sb__buf_put(&tables[T_HEAD], base.f + base.head, 54);
+	sb__buf_put(&tables[T_HHEA], base.f + base.hhea, 36);
+	sb__buf_put(&tables[T_HMTX], b.hmtx.ptr, b.hmtx.len);
+	for (i = 0; i <= b.nglyphs; i++)
+		buf32(&tables[T_LOCA], b.loca[i]);
+	sb__buf_put(&tables[T_MAXP], base.f + base.maxp, 32);
+	set_name(&tables[T_NAME]);
+	sb__buf_put(&tables[T_POST], base.f + base.post, 32);
+	for (i = 0; i < T_COUNT; i++)
+		if ((error = sb__buf_failed(&tables[i])) < 0)
+			goto done;
+
+	p = (unsigned char *)tables[T_OS2].ptr;
+	put16(p + 64, b.first);          /* usFirstCharIndex */
+	put16(p + 66, b.last);           /* usLastCharIndex */
+	p = (unsigned char *)tables[T_HEAD].ptr;
+	put32(p + 8, 0);                 /* checkSumAdjustment, set over the whole file */
+	put16(p + 36, (unsigned)b.xmin & 0xFFFF);
+	put16(p + 38, (unsigned)b.ymin & 0xFFFF);
+	put16(p + 40, (unsigned)b.xmax & 0xFFFF);
+	put16(p + 42, (unsigned)b.ymax & 0xFFFF);
+	put16(p + 50, 1);                /* indexToLocFormat: long offsets */
+	p = (unsigned char *)tables[T_HHEA].ptr;
+	put16(p + 10, b.max_adv);
+	put16(p + 12, (unsigned)b.min_lsb & 0xFFFF);
+	put16(p + 14, (unsigned)b.min_rsb & 0xFFFF);
+	put16(p + 16, (unsigned)b.max_extent & 0xFFFF);
+	put16(p + 34, b.nglyphs);        /* numberOfHMetrics: every glyph has its own */
+	p = (unsigned char *)tables[T_MAXP].ptr;
+	if (be32(p) != 0x00010000) {
+		unusable = 1;
+		goto done;
+	}
+	put16(p + 4, b.nglyphs);
+	put16(p + 6, b.max_points);
+	put16(p + 8, b.max_contours);
+	put16(p + 10, 0);                /* maxCompositePoints: there are no composites */
+	put16(p + 12, 0);
+	if (b.max_instr > be16(p + 26))
+		put16(p + 26, b.max_instr);
+	put16(p + 28, 0);                /* maxComponentElements */
+	put16(p + 30, 0);
+	p = (unsigned char *)tables[T_POST].ptr;
+	put32(p, 0x00030000);            /* version 3: no glyph names */
+
+	if ((error = tt_assemble(&file, tags, tables, T_COUNT, T_HEAD)) < 0)
+		goto done;
+	sb__buf_printf(&dir, "%s/shuangbai-font-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if ((error = sb__buf_failed(&dir)) < 0)
+		goto done;
+	if (sb__fault("io") || !mkdtemp(dir.ptr)) {
+		error = sb_error_set(SB_EIO, "%s: cannot create a private directory: %s", dir.ptr,
+		                     strerror(errno ? errno : EIO));
+		goto done;
+	}
+	sb__buf_printf(&path, "%s/" SET_NAME ".ttf", dir.ptr);
+	if ((error = sb__buf_failed(&path)) < 0 ||
+	    (error = write_private(path.ptr, file.ptr, file.len)) < 0) {
+		rmdir(dir.ptr);
+		goto done;
+	}
+	for (c = 0; c < 0x10000; c++)
+		if (b.gid_of[c])
+			bit_set(fs->has, c);
+	fs->dir = sb__buf_detach(&dir);
+	fs->path = sb__buf_detach(&path);
+	fs->font_len = file.len;
+	fs->font = (unsigned char *)sb__buf_detach(&file);
+	fs->state = FS_BUILT;
+done:
+	if (unusable && error == 0)
+		fs->state = FS_UNUSABLE;
+	for (i = 0; i < T_COUNT; i++)
+		sb__buf_free(&tables[i]);
+	sb__buf_free(&file);
+	sb__buf_free(&dir);
+	sb__buf_free(&path);
+	sb__buf_free(&b.glyf);
+	sb__buf_free(&b.hmtx);
+	free(b.loca);
+	free(b.gid_of);
+	free(base.f);
+	free(src.f);
 	return error;
 }
 
@@ -335,7 +1029,9 @@ int sb_pdf_check_text(const char *text)
 struct sb_pdf {
 	HPDF_Doc hpdf;
 	const glyph_table *glyphs;
-	HPDF_Font fonts[MAX_FONTS];  /* loaded into this document when first drawn */
+	HPDF_Font fonts[MAX_FONTS + 1]; /* loaded into this document when first drawn; the
+	                                   last is the font set's */
+	const sb_pdf_fontset *fontset; /* the caller's, or NULL */
 	HPDF_Page page;
 	HPDF_Page *pages;
 	size_t npages, cap;
@@ -504,6 +1200,20 @@ void sb_pdf_free(sb_pdf *doc)
 	free(doc);
 }
 
+int sb_pdf_use_fontset(sb_pdf *doc, sb_pdf_fontset *fs)
+{
+	int error;
+
+	if (doc->fonts[SET_FONT] && fs != doc->fontset)
+		return sb_error_set(SB_ESTATE, "pdf: a document keeps the font set it has drawn with");
+	if (fs && (error = sb_pdf_fontset_build(fs)) < 0)
+		return error;
+	/* characters already drawn with the set's font stay so; later ones follow the choice */
+	if (!fs || fs->state == FS_BUILT)
+		doc->fontset = fs;
+	return 0;
+}
+
 int sb_pdf_page_add(sb_pdf *doc)
 {
 	HPDF_Page page;
@@ -629,7 +1339,7 @@ int sb_pdf_text_width(double *out, const sb_pdf *doc, const char *text)
 	int error;
 
 	*out = 0;
-	if ((error = decode(&v, &n, doc->glyphs, text)) < 0)
+	if ((error = decode(&v, &n, doc->glyphs, NULL, text)) < 0)
 		return error;
 	for (i = 0; i < n; i++)
 		units += v[i].w;
@@ -779,7 +1489,7 @@ int sb_pdf_wrap(sb_pdf_line **out, size_t *out_n, const sb_pdf *doc, const char 
 	*out_n = 0;
 	if (width <= 0)
 		return sb_error_set(SB_EUSAGE, "pdf: wrap: width must be positive");
-	if ((error = decode(&c, &n, doc->glyphs, text)) < 0)
+	if ((error = decode(&c, &n, doc->glyphs, doc->fontset, text)) < 0)
 		return error;
 	error = wrap_chars(out, out_n, doc, c, n, width, indent);
 	free(c);
@@ -802,23 +1512,77 @@ int sb_pdf_text_height(double *out, const sb_pdf *doc, const char *text, double 
 
 /* ---- drawing text --------------------------------------------------------------------- */
 
+#if HPDF_VERSION_ID == 20300
+/*
+ * HPDF_LoadTTFontFromFile of libharu 2.3.0, but from a memory stream. libharu reads an
+ * embedded font through stdio with a seek before nearly every glyph it checks or writes,
+ * and glibc turns each into an lseek and a read: some 1,000 system calls per contract, a
+ * fifth of its CPU time. The set's font is small and already in memory, so each document
+ * gets a copy of it as a libharu memory stream instead. This uses libharu's internal
+ * (installed, exported) font-definition API and the document's tag counter, which is why
+ * it is tied to this version; other versions read the set's file.
+ */
+static const char *load_font_mem(HPDF_Doc pdf, const unsigned char *data, size_t len)
+{
+	HPDF_Stream stream = HPDF_MemStream_New(pdf->mmgr, (HPDF_UINT)len);
+	HPDF_FontDef def;
+	int i;
+
+	if (!stream)
+		goto fail;
+	if (HPDF_Stream_Write(stream, data, (HPDF_UINT)len) != HPDF_OK) {
+		HPDF_Stream_Free(stream);
+		goto fail;
+	}
+	/* the definition owns the stream from here, also when loading fails */
+	if (!(def = HPDF_TTFontDef_Load(pdf->mmgr, stream, HPDF_TRUE)))
+		goto fail;
+	if (HPDF_Doc_FindFontDef(pdf, def->base_font) || HPDF_Doc_RegisterFontDef(pdf, def) != HPDF_OK) {
+		HPDF_FontDef_Free(def);
+		goto fail;
+	}
+	/* the subset prefix, HPDFAA, HPDFAB, ... as libharu counts it */
+	if (pdf->ttfont_tag[0] == 0) {
+		memcpy(pdf->ttfont_tag, "HPDFAA", 6);
+	} else {
+		for (i = 5; i >= 0; i--) {
+			pdf->ttfont_tag[i] += 1;
+			if (pdf->ttfont_tag[i] > 'Z')
+				pdf->ttfont_tag[i] = 'A';
+			else
+				break;
+		}
+	}
+	HPDF_TTFontDef_SetTagName(def, (char *)pdf->ttfont_tag);
+	return def->base_font;
+fail:
+	HPDF_CheckError(&pdf->error);
+	return NULL;
+}
+#endif
+
 /* The libharu font of font index i in this document, loaded on first use. */
 static int doc_font(HPDF_Font *out, sb_pdf *doc, int i)
 {
-	const char *name;
+	const char *name, *path = i == SET_FONT ? doc->fontset->path : doc->glyphs->paths[i];
 	int error;
 
 	if (doc->fonts[i]) {
 		*out = doc->fonts[i];
 		return 0;
 	}
-	name = HPDF_LoadTTFontFromFile(doc->hpdf, doc->glyphs->paths[i], HPDF_TRUE);
+#if HPDF_VERSION_ID == 20300
+	if (i == SET_FONT)
+		name = load_font_mem(doc->hpdf, doc->fontset->font, doc->fontset->font_len);
+	else
+#endif
+		name = HPDF_LoadTTFontFromFile(doc->hpdf, path, HPDF_TRUE);
 	if (name)
 		doc->fonts[i] = HPDF_GetFont(doc->hpdf, name, "UTF-8");
 	if ((error = hpdf_status(doc, "load font")) < 0)
 		return error;
 	if (!doc->fonts[i])
-		return sb_error_set(SB_EIO, "pdf: %s: libharu cannot load the font", doc->glyphs->paths[i]);
+		return sb_error_set(SB_EIO, "pdf: %s: libharu cannot load the font", path);
 	*out = doc->fonts[i];
 	return 0;
 }
@@ -886,7 +1650,7 @@ int sb_pdf_text(sb_pdf *doc, double x, double y, const char *text)
 	size_t n;
 	int error;
 
-	if ((error = decode(&c, &n, doc->glyphs, text)) < 0)
+	if ((error = decode(&c, &n, doc->glyphs, doc->fontset, text)) < 0)
 		return error;
 	if ((error = drawable(doc, "text")) < 0)
 		goto done;
@@ -929,7 +1693,7 @@ int sb_pdf_text_box(double *out_height, sb_pdf *doc, double x, double y, double 
 		*out_height = 0;
 	if (width <= 0)
 		return sb_error_set(SB_EUSAGE, "pdf: text box: width must be positive");
-	if ((error = decode(&c, &n, doc->glyphs, text)) < 0)
+	if ((error = decode(&c, &n, doc->glyphs, doc->fontset, text)) < 0)
 		return error;
 	if ((error = drawable(doc, "text box")) < 0)
 		goto done;
@@ -958,7 +1722,7 @@ int sb_pdf_para(sb_pdf *doc, const char *text, int align, double indent)
 	double width = sb_pdf_content_width(doc), lh = sb_pdf_line_height(doc);
 	int error;
 
-	if ((error = decode(&c, &n, doc->glyphs, text)) < 0)
+	if ((error = decode(&c, &n, doc->glyphs, doc->fontset, text)) < 0)
 		return error;
 	if (!doc->page && (error = sb_pdf_page_add(doc)) < 0)
 		goto done;
@@ -1212,7 +1976,7 @@ int sb_pdf_seal(sb_pdf *doc, double cx, double cy, double r, const char *name)
 	uchar *c = NULL;
 	size_t n, i, k, count = 0;
 
-	if ((error = decode(&c, &n, doc->glyphs, name ? name : "")) < 0)
+	if ((error = decode(&c, &n, doc->glyphs, doc->fontset, name ? name : "")) < 0)
 		return error;
 	for (i = 0; i < n; i++)
 		if (!is_space(c[i].cp) && c[i].font >= 0)

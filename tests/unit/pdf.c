@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common_internal.h"
 #include "shuangbai.h"
@@ -613,6 +614,202 @@ static void test_faults(void)
 	ok(finished && failures > 5 && bad == 0, "%d simulated libharu failures reported, then success", failures);
 }
 
+/* ---- font sets ------------------------------------------------------------------------ */
+
+static const char *set_text[] = {
+	"劳动合同书",
+	"甲方：广州市荔湾区沙面街道办事处。乙方依照《中华人民共和国劳动合同法》订立本合同，"
+	"月工资 3,520.00 元（试用期 2,816.00 元），自2026年12月1日起。",
+	"乙方：欧阳丽娜 身份证号 440103199001011234",
+};
+
+/* Draw the same document with or without a font set; a character outside the set ("喆",
+ * "䶮") must still be drawn, with the prepared fonts. */
+static int set_doc(const char *path, sb_pdf_fontset *fs)
+{
+	sb_pdf *doc = new_doc();
+	size_t i;
+	int error = 0;
+
+	if (fs && (error = sb_pdf_use_fontset(doc, fs)) < 0)
+		goto done;
+	sb_pdf_set_size(doc, 22);
+	if ((error = sb_pdf_para(doc, set_text[0], SB_PDF_CENTER, 0)) < 0)
+		goto done;
+	sb_pdf_set_size(doc, 11);
+	for (i = 1; i < 3; i++)
+		if ((error = sb_pdf_para(doc, set_text[i], SB_PDF_LEFT, 22)) < 0)
+			goto done;
+	if ((error = sb_pdf_para(doc, "乙方签名：欧阳喆 䶮", SB_PDF_LEFT, 0)) < 0 ||
+	    (error = sb_pdf_seal(doc, 400, 500, 60, "广州市荔湾区沙面街道办事处")) < 0 ||
+	    (error = sb_pdf_number_pages(doc, 800, 9)) < 0)
+		goto done;
+	error = sb_pdf_save_file(doc, path);
+done:
+	sb_pdf_free(doc);
+	return error;
+}
+
+static int count_entries(const char *path)
+{
+	char cmd[1200], *out;
+	int n = -1;
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", path);
+	if ((out = run(cmd)) != NULL)
+		n = (int)strtol(out, NULL, 10);
+	free(out);
+	return n;
+}
+
+static void test_fontset(void)
+{
+	sb_pdf_fontset *fs = NULL;
+	char cmd[4096], *a, *b, setdir[1024];
+	const char *path;
+	struct stat st;
+	size_t i;
+
+	setenv("TMPDIR", tmp("sets"), 1);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir '%s'", tmp("sets"), tmp("sets"));
+	ok(system(cmd) == 0, "font set: a TMPDIR of its own");
+	is_int(sb_pdf_fontset_new(&fs), 0, "font set: new");
+	for (i = 0; i < 3; i++)
+		sb_pdf_fontset_add(fs, set_text[i]);
+	is_int(sb_pdf_fontset_add(fs, "第页共 𠀀 \x01 \xff 广州市荔湾区沙面街道办事处签名"), 0,
+	       "font set: characters the fonts cannot draw are skipped");
+	ok(sb_pdf_fontset_path(fs) == NULL, "font set: no file before it is built");
+	is_int(sb_pdf_fontset_build(fs), 0, "font set: built");
+	path = sb_pdf_fontset_path(fs);
+	ok(path && strstr(path, tmp("sets/shuangbai-font-")) == path, "font set: the file is under $TMPDIR: %s",
+	   path ? path : "(none)");
+	ok(path && stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "font set: mode 0600");
+	is_int(sb_pdf_fontset_add(fs, "晚"), SB_ESTATE, "font set: no characters after the build");
+	is_int(set_doc(tmp("set-without.pdf"), NULL), 0, "font set: document drawn without the set");
+	is_int(set_doc(tmp("set-with.pdf"), fs), 0, "font set: the same document drawn with it");
+	if (tool("PDFTOTEXT")) {
+		snprintf(cmd, sizeof(cmd), "'%s' '%s' - 2>&1", tool("PDFTOTEXT"), tmp("set-without.pdf"));
+		a = run(cmd);
+		snprintf(cmd, sizeof(cmd), "'%s' '%s' - 2>&1", tool("PDFTOTEXT"), tmp("set-with.pdf"));
+		b = run(cmd);
+		ok(a && b && strcmp(a, b) == 0 && strstr(b, "欧阳喆 䶮") && strstr(b, "3,520.00"),
+		   "font set: pdftotext gives the same text, the characters outside the set included");
+		free(a);
+		free(b);
+	} else {
+		ok(1, "# SKIP pdftotext missing");
+	}
+	if (tool("PDFFONTS")) {
+		snprintf(cmd, sizeof(cmd), "'%s' '%s' 2>/dev/null", tool("PDFFONTS"), tmp("set-with.pdf"));
+		a = run(cmd);
+		ok(a && strstr(a, "+ShuangbaiSansSet ") && strstr(a, "+ShuangbaiSans06 ") && !strstr(a, "+ShuangbaiSans00 "),
+		   "pdffonts: the set's font, and font 06 for 喆 and 䶮 (not in the set); no font 00");
+		b = a;
+		{
+			int fonts = 0, good = 0;
+			char *line, *save = NULL;
+			for (line = a ? strtok_r(a, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+				if (strstr(line, "CID TrueType")) {
+					fonts++;
+					good += strstr(line, "Identity-H       yes yes yes") != NULL;
+				}
+			ok(fonts >= 2 && good == fonts, "pdffonts: %d fonts, %d embedded and subset", fonts, good);
+		}
+		free(b);
+	} else {
+		ok(1, "# SKIP pdffonts missing");
+		ok(1, "# SKIP pdffonts missing");
+	}
+	if (tool("PDFTOPPM")) {
+		/* same outlines at the same places: the same pixels */
+		snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' -r 100 -gray set-without.pdf set-without && "
+		         "'%s' -r 100 -gray set-with.pdf set-with && cmp -s set-without-1.pgm set-with-1.pgm",
+		         dir, tool("PDFTOPPM"), tool("PDFTOPPM"));
+		ok(system(cmd) == 0, "font set: the page looks the same (pdftoppm, identical pixels)");
+	} else {
+		ok(1, "# SKIP pdftoppm missing");
+	}
+	/* fontTools reads the file (checksums, directory, every table) and finds font 00's
+	 * advances and outlines in it */
+	if (path && system("/usr/bin/python3 -c 'import fontTools' 2>/dev/null") == 0) {
+		const char *font00 = getenv("SHUANGBAI_FONTDIR") ? getenv("SHUANGBAI_FONTDIR") : SB_BUILDFONTDIR;
+		snprintf(cmd, sizeof(cmd),
+		         "/usr/bin/python3 - '%s' '%s/shuangbai-00.ttf' 2>&1 <<'PY'\n"
+		         "import sys\n"
+		         "from fontTools.ttLib import TTFont\n"
+		         "s = TTFont(sys.argv[1], checkChecksums=2); f = TTFont(sys.argv[2])\n"
+		         "s['glyf']; s['head']; s['maxp']; s['OS/2']; s['post']; s['name']\n"
+		         "sc, fc = s.getBestCmap(), f.getBestCmap()\n"
+		         "assert s['head'].unitsPerEm == f['head'].unitsPerEm\n"
+		         "for ch in '劳欧阳3,A街': \n"
+		         "  a, b = sc[ord(ch)], fc[ord(ch)]\n"
+		         "  assert s['hmtx'][a] == f['hmtx'][b], ch\n"
+		         "  assert s['glyf'][a].coordinates == f['glyf'][b].coordinates, ch\n"
+		         "assert ord('喆') not in sc and ord('䶮') not in sc\n"
+		         "assert s['name'].getDebugName(6) == 'ShuangbaiSansSet'\n"
+		         "print('glyphs', len(s.getGlyphOrder()), 'chars', len(sc))\n"
+		         "PY", path, font00);
+		a = run(cmd);
+		ok(a && strncmp(a, "glyphs ", 7) == 0, "fontTools opens the set's font, same advances and outlines: %s",
+		   a ? a : "(failed)");
+		free(a);
+	} else {
+		ok(1, "# SKIP python3-fonttools missing");
+	}
+	snprintf(setdir, sizeof(setdir), "%s", path ? path : "");
+	if (strrchr(setdir, '/'))
+		*strrchr(setdir, '/') = '\0';
+	sb_pdf_fontset_free(fs);
+	ok(setdir[0] && stat(setdir, &st) < 0, "font set: free removes its directory");
+	sb_pdf_fontset_free(NULL);
+
+	/* an unbuilt set builds when a document first uses it; a set built from nothing holds ASCII */
+	fs = NULL;
+	sb_pdf_fontset_new(&fs);
+	{
+		sb_pdf *doc = new_doc();
+		is_int(sb_pdf_use_fontset(doc, fs), 0, "font set: built on first use");
+		is_int(sb_pdf_text(doc, 72, 72, "ASCII only, 汉字 fall back"), 0, "font set: drawn");
+		is_int(sb_pdf_use_fontset(doc, NULL), SB_ESTATE, "font set: a document keeps the set it drew with");
+		sb_pdf_free(doc);
+	}
+	ok(sb_pdf_fontset_path(fs) != NULL, "font set: the file exists");
+	sb_pdf_fontset_free(fs);
+	is_int(count_entries(tmp("sets")), 0, "font set: nothing left in TMPDIR");
+
+	/* Failing file operations and allocations while building: an error, nothing left over. */
+	{
+		static const char *const kinds[2] = { "io", "alloc" };
+		int k;
+		for (k = 0; k < 2; k++) {
+			int n, failures = 0, finished = 0, bad = 0;
+			for (n = 1; n < 200 && !finished; n++) {
+				char spec[32];
+				int error;
+				fs = NULL;
+				snprintf(spec, sizeof(spec), "%s:%d", kinds[k], n);
+				setenv("SHUANGBAI_FAULT", spec, 1);
+				sb__fault_reset();
+				if ((error = sb_pdf_fontset_new(&fs)) == 0 &&
+				    (error = sb_pdf_fontset_add(fs, set_text[1])) == 0 &&
+				    (error = sb_pdf_fontset_build(fs)) == 0)
+					finished = sb_pdf_fontset_path(fs) != NULL;
+				else if (error != (k ? SB_ENOMEM : SB_EIO) || sb_pdf_fontset_path(fs) != NULL)
+					bad++;
+				else
+					failures++;
+				unsetenv("SHUANGBAI_FAULT");
+				sb__fault_reset();
+				sb_pdf_fontset_free(fs);
+				if (count_entries(tmp("sets")) != 0)
+					bad++;
+			}
+			ok(finished && failures >= 2 && bad == 0, "font set: %d simulated %s failures reported "
+			   "cleanly, then success", failures, kinds[k]);
+		}
+	}
+	unsetenv("TMPDIR");
+}
+
 int main(void)
 {
 	dir = tap_tmpdir("pdf");
@@ -624,6 +821,7 @@ int main(void)
 	test_seal_and_state();
 	test_faults();
 	test_peers();
+	test_fontset();
 	sample_documents();
 	test_ink_checker();
 	test_ink();

@@ -705,7 +705,7 @@ static uint32_t tt_checksum(const unsigned char *p, size_t len)
 }
 
 /* Put the tables (sorted by tag) into one TrueType file with its directory, checksums and
- * head.checkSumAdjustment. Empty tables (fpgm, prep) point at the start of the data rather
+ * head.checkSumAdjustment. An empty table (fpgm) points at the start of the data rather
  * than at the end of the file: libharu's memory stream will not seek to the very end. */
 static int tt_assemble(sb_buf *out, const char *const *tags, sb_buf *tables, size_t n, size_t head)
 {
@@ -936,7 +936,12 @@ int sb_pdf_fontset_build(sb_pdf_fontset *fs)
 	sb__buf_put(&tables[T_OS2], base.f + base.os2, base.os2l);
 	copy_table(&tables[T_CVT], &base, "cvt ", 2);
 	copy_table(&tables[T_FPGM], &base, "fpgm", 0);
-	copy_table(&tables[T_PREP], &base, "prep", 0);
+	/* prep is the last table libharu writes when it subsets the font, and it seeks to each
+	 * table's start to sum it: an empty prep puts that seek at the very end of its buffer,
+	 * which libharu 2.3.0's memory stream refuses (HPDF_INVALID_OBJECT, "libharu error
+	 * 0x1033") whenever the subset's size is a whole number of 4 KiB chunks. A prep that
+	 * pushes a byte and pops it again does nothing and keeps that seek inside the data. */
+	sb__buf_put(&tables[T_PREP], "\xb0\x00\x21", 3);
 	sb__buf_put(&tables[T_GLYF], b.glyf.ptr, b.glyf.len);
 	sb__buf_put(&tables[T_HEAD], base.f + base.head, 54);
 	sb__buf_put(&tables[T_HHEA], base.f + base.hhea, 36);

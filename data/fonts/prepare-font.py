@@ -19,7 +19,7 @@
 #   point order, so that a rare character in a name costs a few kilobytes, not a whole font.
 # - Glyphs are numbered in character order and .notdef is one em wide, so the ideographs
 #   share the default width and need no /W entry. Hinting, layout and vertical tables are
-#   dropped (libharu uses none); libharu insists on cvt/fpgm/prep, so empty ones are written.
+#   dropped (libharu uses none); libharu insists on cvt/fpgm/prep, so minimal ones are written.
 #
 # usage: prepare-font.py OUTDIR CJK_FONT[:INDEX] LATIN_FONT[:INDEX]
 # writes OUTDIR/shuangbai-00.ttf, shuangbai-01.ttf, ... (numbered without gaps)
@@ -216,10 +216,14 @@ def main():
                     usWinAscent=hhea.ascent, usWinDescent=-hhea.descent)
         fb.setupPost(keepGlyphNames=False)
         font = fb.font
-        for tag in ("fpgm", "prep"):
+        # prep is the last table libharu writes when it subsets a font, and it then seeks to
+        # each table's start: an empty prep puts that seek at the very end of its buffer,
+        # which libharu 2.3.0's memory stream refuses when the subset is a whole number of
+        # 4 KiB chunks ("libharu error 0x1033"). PUSHB[0] 0, POP: a program doing nothing.
+        for tag, code in (("fpgm", b""), ("prep", b"\xb0\x00\x21")):
             table = newTable(tag)
             table.program = Program()
-            table.program.fromBytecode(b"")
+            table.program.fromBytecode(code)
             font[tag] = table
         cvt = newTable("cvt ")
         cvt.values = array.array("h", [0])

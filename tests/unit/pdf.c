@@ -748,6 +748,7 @@ static void test_fontset(void)
 		         "assert s['name'].getDebugName(6) == 'ShuangbaiSansSet'\n"
 		         "# libharu writes prep last; empty, it seeks to the end of its buffer (0x1033)\n"
 		         "assert s.reader.tables['prep'].length > 0, 'empty prep'\n"
+		         "assert f.reader.tables['prep'].length > 0, 'empty prep in font 00'\n"
 		         "print('glyphs', len(s.getGlyphOrder()), 'chars', len(sc))\n"
 		         "PY", path, font00);
 		a = run(cmd);

@@ -13,23 +13,13 @@ bin="$BUILDDIR/src/.libs/shuangbai"
 [ -x "$bin" ] || bin="$SB"
 export LD_LIBRARY_PATH="$BUILDDIR/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 runs=${CONC_RUNS:-3}
-GD="$SRCDIR/data/divisions/guangdong.csv"
-{ head -3 "$GD"; grep '^440103' "$GD"; } >"$TMP/liwan.csv"
 PKI="$TMP/pki"
 OUT="$TMP/contracts"
 T1=440103001000
 T2=440103002000
 T3=440103003000
 
-"$bin" init >/dev/null
-"$bin" org import "$TMP/liwan.csv" >/dev/null
-"$bin" org stations >/dev/null
-"$bin" generate employers --scope 440103000000 --out "$TMP/emp.csv" >/dev/null
-"$bin" org employers "$TMP/emp.csv" >/dev/null
-"$bin" generate roster --scope 440103000000 --out "$TMP/roster.csv" --per-township 3 >/dev/null
-"$bin" staff import "$TMP/roster.csv" --source relief --start 2026-01-01 >/dev/null
-"$bin" pay policy "$SHARED/examples/pay-guangdong.xml" >/dev/null
-"$bin" pki init --dir "$PKI" >/dev/null
+liwan_registry "$bin" "$PKI" || fail "the Liwan registry"
 for t in $T1 $T2 $T3; do "$bin" pki issue --dir "$PKI" --township $t >/dev/null; done
 # Four more rosters (another seed: other people) for townships without a contract issue.
 "$bin" generate roster --scope 440103000000 --out "$TMP/more.csv" --per-township 3 --seed 2 >/dev/null

@@ -13,8 +13,6 @@
 crash_steps_default=20
 . "$SRCDIR/tests/cli/crashlib.sh"
 export SHUANGBAI_PASSPHRASE='township secret'
-GD="$SRCDIR/data/divisions/guangdong.csv"
-{ head -3 "$GD"; grep '^440103' "$GD"; } >"$TMP/liwan.csv"
 PKI="$TMP/pki"
 OUT="$TMP/contracts"
 OUT0="$TMP/contracts-before"
@@ -22,15 +20,7 @@ mkdir -p "$OUT0"
 T1=440103001000
 T2=440103002000
 
-"$bin" init >/dev/null
-"$bin" org import "$TMP/liwan.csv" >/dev/null
-"$bin" org stations >/dev/null
-"$bin" generate employers --scope 440103000000 --out "$TMP/emp.csv" >/dev/null
-"$bin" org employers "$TMP/emp.csv" >/dev/null
-"$bin" generate roster --scope 440103000000 --out "$TMP/roster.csv" --per-township 3 >/dev/null
-"$bin" staff import "$TMP/roster.csv" --source relief --start 2026-01-01 >/dev/null
-"$bin" pay policy "$SHARED/examples/pay-guangdong.xml" >/dev/null
-"$bin" pki init --dir "$PKI" >/dev/null
+liwan_registry "$bin" "$PKI" || fail "the Liwan registry"
 "$bin" pki issue --dir "$PKI" --township $T1 >/dev/null
 "$bin" pki issue --dir "$PKI" --township $T2 >/dev/null
 "$bin" contract issue --township $T2 --key "$PKI/$T2.key" --cert "$PKI/$T2.pem" --out "$OUT0" >/dev/null

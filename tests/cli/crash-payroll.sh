@@ -7,21 +7,11 @@
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/crashlib.sh"
 export SHUANGBAI_PASSPHRASE='township secret'
-GD="$SRCDIR/data/divisions/guangdong.csv"
-{ head -3 "$GD"; grep '^440103' "$GD"; } >"$TMP/liwan.csv"
 PKI="$TMP/pki"
 OUT="$TMP/contracts"
 mkdir -p "$OUT"
 
-"$bin" init >/dev/null
-"$bin" org import "$TMP/liwan.csv" >/dev/null
-"$bin" org stations >/dev/null
-"$bin" generate employers --scope 440103000000 --out "$TMP/emp.csv" >/dev/null
-"$bin" org employers "$TMP/emp.csv" >/dev/null
-"$bin" generate roster --scope 440103000000 --out "$TMP/roster.csv" --per-township 3 >/dev/null
-"$bin" staff import "$TMP/roster.csv" --source relief --start 2026-01-01 >/dev/null
-"$bin" pay policy "$SHARED/examples/pay-guangdong.xml" >/dev/null
-"$bin" pki init --dir "$PKI" >/dev/null
+liwan_registry "$bin" "$PKI" || fail "the Liwan registry"
 for t in $(tail -n +2 "$TMP/roster.csv" | cut -d, -f3 | sort -u | head -6); do
   "$bin" pki issue --dir "$PKI" --township "$t" >/dev/null
   "$bin" contract issue --township "$t" --key "$PKI/$t.key" --cert "$PKI/$t.pem" --out "$OUT" >/dev/null

@@ -103,3 +103,22 @@ fault_loop() {
   fi
   fault_restore
 }
+
+# liwan_registry BIN PKIDIR: a registry of Guangzhou's Liwan district for the crash and
+# concurrency tests — its divisions and stations, generated employers, a generated roster of
+# three workers per township ($TMP/roster.csv) taken over from 2026-01-01, the Guangdong pay
+# policy — and a province CA in PKIDIR. Run with $SHUANGBAI_PASSPHRASE set.
+liwan_registry() {
+  _b=$1; _pki=$2
+  _gd="$SRCDIR/data/divisions/guangdong.csv"
+  { head -3 "$_gd"; grep '^440103' "$_gd"; } >"$TMP/liwan.csv"
+  "$_b" init >/dev/null &&
+  "$_b" org import "$TMP/liwan.csv" >/dev/null &&
+  "$_b" org stations >/dev/null &&
+  "$_b" generate employers --scope 440103000000 --out "$TMP/emp.csv" >/dev/null &&
+  "$_b" org employers "$TMP/emp.csv" >/dev/null &&
+  "$_b" generate roster --scope 440103000000 --out "$TMP/roster.csv" --per-township 3 >/dev/null &&
+  "$_b" staff import "$TMP/roster.csv" --source relief --start 2026-01-01 >/dev/null &&
+  "$_b" pay policy "$SHARED/examples/pay-guangdong.xml" >/dev/null &&
+  "$_b" pki init --dir "$_pki" >/dev/null
+}

@@ -4,14 +4,7 @@
 # registry as it was and, for generate, no file in the output directory.
 . "$SRCDIR/tests/cli/lib.sh"
 
-sb init
-sb org import "$SRCDIR/tests/data/staff-divisions.csv"
-sb org stations
-cat >"$TMP/emp.csv" <<'CSV'
-township_code,name,address,legal_rep,uscc
-440103001000,广州市荔湾区沙面街道办事处,广州市荔湾区沙面南街1号,王建国,11440103007521431K
-440103002000,广州市荔湾区岭南街道办事处,广州市荔湾区和平中路2号,刘卫东,11440103007521458B
-CSV
+staff_townships || fail "the two townships' registry"
 fault_loop alloc 2000 3 "org employers" org employers "$TMP/emp.csv"
 fault_loop step 500 1 "org employers" org employers "$TMP/emp.csv"
 fault_loop crypto 50 1 "org employers" org employers "$TMP/emp.csv"

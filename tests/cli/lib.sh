@@ -122,3 +122,17 @@ liwan_registry() {
   "$_b" pay policy "$SHARED/examples/pay-guangdong.xml" >/dev/null &&
   "$_b" pki init --dir "$_pki" >/dev/null
 }
+
+# staff_townships: a new registry of tests/data/staff-divisions.csv (two townships of Liwan,
+# 440103001000 and 440103002000) with its stations, and $TMP/emp.csv naming their two
+# governments as employers — written, not loaded, so that a test can load it its own way.
+staff_townships() {
+  sb init; [ "$rc" -eq 0 ] || return 1
+  sb org import "$SRCDIR/tests/data/staff-divisions.csv"; [ "$rc" -eq 0 ] || return 1
+  sb org stations; [ "$rc" -eq 0 ] || return 1
+  cat >"$TMP/emp.csv" <<'CSV'
+township_code,name,address,legal_rep,uscc
+440103001000,广州市荔湾区沙面街道办事处,广州市荔湾区沙面南街1号,王建国,11440103007521431K
+440103002000,广州市荔湾区岭南街道办事处,广州市荔湾区和平中路2号,刘卫东,11440103007521458B
+CSV
+}

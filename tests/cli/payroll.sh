@@ -18,14 +18,7 @@ T1=440103001000
 T2=440103002000
 P1=440103198503150012
 
-sb init
-sb org import "$SRCDIR/tests/data/staff-divisions.csv"
-sb org stations
-cat >"$TMP/emp.csv" <<'CSV'
-township_code,name,address,legal_rep,uscc
-440103001000,广州市荔湾区沙面街道办事处,广州市荔湾区沙面南街1号,王建国,11440103007521431K
-440103002000,广州市荔湾区岭南街道办事处,广州市荔湾区和平中路2号,刘卫东,11440103007521458B
-CSV
+staff_townships || fail "the two townships' registry"
 sb org employers "$TMP/emp.csv"
 printf 'code,flag\n440103002000,remote\n' >"$TMP/flags.csv"
 sb org flags "$TMP/flags.csv"

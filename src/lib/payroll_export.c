@@ -484,34 +484,18 @@ static const char *attr(xmlNodePtr n, const char *name)
 	return (const char *)a->children->content;
 }
 
+/* ---- verification -------------------------------------------------------------------- */
+
+/* The attributes verification reads, by position; the amounts follow in amount_names order. */
+enum { F_ID, F_TOWN, F_CONTRACT, F_DAYS, F_COUNT, F_AMOUNTS, F_N = F_AMOUNTS + A_N };
+static const char *const field_names[F_AMOUNTS] = { "id-number", "township", "contract", "days", "count" };
+
+/* One line of the file as the checks need it; strings are offsets into the reader's arena. */
 typedef struct {
-	const char *id, *town;
 	long line;
-	size_t index;
-} seen;
-
-static int seen_cmp(const void *a, const void *b)
-{
-	const seen *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-	if (c == 0)
-		c = x->line < y->line ? -1 : x->line > y->line;
-	return c;
-}
-
-static int contract_cmp(const void *a, const void *b)
-{
-	const sb_contract_info *x = a, *y = b;
-	int c = strcmp(x->number, y->number);
-	return c;
-}
-
-static int regline_cmp(const void *a, const void *b)
-{
-	const sb_payroll_line *x = a, *y = b;
-	int c = strcmp(x->id_number, y->id_number);
-	return c ? c : strcmp(x->township_code, y->township_code);
-}
+	size_t id, town, contract, days;
+	int64_t a[A_N];
+} vline;
 
 /* Collects problems: the first is the message, the rest are counted. */
 typedef struct {
@@ -534,193 +518,404 @@ static void problem(problems *pr, const char *fmt, ...)
 	}
 }
 
+/* What a reading of the file (streamed or from a tree) leaves for the checks. */
+typedef struct {
+	const char *path;
+	problems pr;
+	char *month, *scope;
+	long root_line;
+	long header_line;   /* 0: no header */
+	char *header[F_N];  /* the header's count and amounts as written */
+	vline *lines;
+	size_t n, cap;
+	sb_buf arena;       /* every line's strings, NUL-terminated */
+	int64_t tot[A_N];
+} reading;
+
+static void reading_free(reading *r)
+{
+	int i;
+	free(r->month);
+	free(r->scope);
+	for (i = 0; i < F_N; i++)
+		free(r->header[i]);
+	free(r->lines);
+	sb__buf_free(&r->arena);
+	memset(r, 0, sizeof *r);
+}
+
+static size_t arena_put(reading *r, const char *s)
+{
+	size_t at = r->arena.len;
+	sb__buf_put(&r->arena, s, strlen(s) + 1);
+	return at;
+}
+
+static const char *arena_at(const reading *r, size_t at)
+{
+	return r->arena.ptr + at;
+}
+
+/* The document element, the header or a line, its attributes in v (missing ones ""): the
+ * checks of one line's own arithmetic happen here, in document order. */
+static int read_element(reading *r, int depth, const char *name, const char *const v[F_N], const char *month,
+			const char *scope, long line)
+{
+	char got[32], want[32];
+	vline *l;
+	void *grown;
+	int i;
+
+	if (depth == 0 && strcmp(name, "payroll") == 0) {
+		free(r->month);
+		free(r->scope);
+		if (!(r->month = sb__strdup(month)) || !(r->scope = sb__strdup(scope)))
+			return SB_ENOMEM;
+		r->root_line = line;
+		return 0;
+	}
+	if (depth != 1)
+		return 0;
+	if (strcmp(name, "header") == 0) {
+		r->header_line = line;
+		for (i = F_COUNT; i < F_N; i++) {
+			free(r->header[i]);
+			if (!(r->header[i] = sb__strdup(v[i])))
+				return SB_ENOMEM;
+		}
+		return 0;
+	}
+	if (strcmp(name, "line") != 0)
+		return 0;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 1024;
+		if (!(grown = sb__realloc(r->lines, cap * sizeof *r->lines)))
+			return SB_ENOMEM;
+		r->lines = grown;
+		r->cap = cap;
+	}
+	l = &r->lines[r->n++];
+	l->line = line;
+	for (i = 0; i < A_N; i++) {
+		if (sb_money_parse(&l->a[i], v[F_AMOUNTS + i]) < 0) {
+			problem(&r->pr, "%s:%ld: <line> %s: %s: '%s' is not an amount", r->path, line, v[F_ID],
+				amount_names[i], v[F_AMOUNTS + i]);
+			l->a[i] = 0;
+		}
+		r->tot[i] += l->a[i];
+	}
+	if (l->a[A_GROSS] != l->a[A_BASE] + l->a[A_ALLOW] + l->a[A_ARREARS])
+		problem(&r->pr, "%s:%ld: <line> %s: gross %s is not base + allowances + arrears (%s)", r->path, line,
+			v[F_ID], sb_money_format(got, sizeof got, l->a[A_GROSS]),
+			sb_money_format(want, sizeof want, l->a[A_BASE] + l->a[A_ALLOW] + l->a[A_ARREARS]));
+	if (l->a[A_NET] != l->a[A_GROSS] - l->a[A_PENSION] - l->a[A_MEDICAL] - l->a[A_UNEMP] - l->a[A_HOUSING] -
+				   l->a[A_TAX])
+		problem(&r->pr, "%s:%ld: <line> %s: net %s is not gross less contributions and tax (%s)", r->path,
+			line, v[F_ID], sb_money_format(got, sizeof got, l->a[A_NET]),
+			sb_money_format(want, sizeof want,
+					l->a[A_GROSS] - l->a[A_PENSION] - l->a[A_MEDICAL] - l->a[A_UNEMP] -
+						l->a[A_HOUSING] - l->a[A_TAX]));
+	l->id = arena_put(r, v[F_ID]);
+	l->town = arena_put(r, v[F_TOWN]);
+	l->contract = arena_put(r, v[F_CONTRACT]);
+	l->days = arena_put(r, v[F_DAYS]);
+	return sb__buf_failed(&r->arena);
+}
+
+/* The streaming reader's element callback: attributes copied out NUL-terminated. A file
+ * writes its attributes in the same order on every line, so the field that the attribute
+ * in each position named last time is tried first. */
+typedef struct {
+	reading *r;
+	sb_buf scratch;
+	int hint[F_N];
+} stream_reading;
+
+static const char *field_name(int depth, int k)
+{
+	static const char *const root_names[2] = { "month", "scope" };
+	return depth == 0 ? root_names[k] : k < F_AMOUNTS ? field_names[k] : amount_names[k - F_AMOUNTS];
+}
+
+static int stream_element(void *user, int depth, const char *local, const char *ns_uri, int nattr,
+			  const unsigned char **attrs, long line)
+{
+	stream_reading *sr = user;
+	size_t at[F_N], n;
+	const char *v[F_N];
+	int i, k, want = depth == 0 ? 2 : F_N;
+
+	if (!ns_uri || strcmp(ns_uri, PAYROLL_NS) != 0 || depth > 1)
+		return 0;
+	sr->scratch.len = 0;
+	for (k = 0; k < want; k++)
+		at[k] = (size_t)-1;
+	for (i = 0; i < nattr; i++) {
+		const unsigned char **a = attrs + 5 * i;
+		const char *name = (const char *)a[0];
+		if (a[2]) /* a namespaced attribute: not one of ours */
+			continue;
+		k = depth == 1 && i < F_N ? sr->hint[i] : 0;
+		if (k >= want || strcmp(name, field_name(depth, k)) != 0) {
+			for (k = 0; k < want; k++)
+				if (strcmp(name, field_name(depth, k)) == 0)
+					break;
+			if (k == want)
+				continue;
+			if (depth == 1 && i < F_N)
+				sr->hint[i] = k;
+		}
+		n = (size_t)(a[4] - a[3]);
+		at[k] = sr->scratch.len;
+		sb__buf_put(&sr->scratch, a[3], n);
+		sb__buf_putc(&sr->scratch, '\0');
+	}
+	if (sb__buf_failed(&sr->scratch) < 0)
+		return SB_ENOMEM;
+	for (k = 0; k < want; k++)
+		v[k] = at[k] == (size_t)-1 ? "" : sr->scratch.ptr + at[k];
+	if (depth == 0)
+		return read_element(sr->r, 0, local, v, v[0], v[1], line);
+	return read_element(sr->r, 1, local, v, NULL, NULL, line);
+}
+
+/* The same from a tree (the reader for a document the streaming pass did not settle). */
+static int tree_elements(reading *r, xmlNodePtr root)
+{
+	const char *v[F_N];
+	xmlNodePtr n;
+	int error, k;
+
+	if ((error = read_element(r, 0, "payroll", v, attr(root, "month"), attr(root, "scope"),
+				  xmlGetLineNo(root))) < 0)
+		return error;
+	for (n = root->children; n; n = n->next) {
+		if (!is_el(n, "header") && !is_el(n, "line"))
+			continue;
+		for (k = 0; k < F_N; k++)
+			v[k] = attr(n, field_name(1, k));
+		if ((error = read_element(r, 1, (const char *)n->name, v, NULL, NULL, xmlGetLineNo(n))) < 0)
+			return error;
+	}
+	return 0;
+}
+
+typedef struct {
+	const reading *r;
+	size_t index;
+} by_id;
+
+static int by_id_cmp(const void *a, const void *b)
+{
+	const by_id *x = a, *y = b;
+	const vline *lx = &x->r->lines[x->index], *ly = &y->r->lines[y->index];
+	int c = strcmp(arena_at(x->r, lx->id), arena_at(y->r, ly->id));
+	if (c == 0)
+		c = lx->line < ly->line ? -1 : lx->line > ly->line;
+	return c;
+}
+
+static int contract_cmp(const void *a, const void *b)
+{
+	const sb_contract_info *x = a, *y = b;
+	return strcmp(x->number, y->number);
+}
+
+static int regline_cmp(const void *a, const void *b)
+{
+	const sb_payroll_line *x = a, *y = b;
+	int c = strcmp(x->id_number, y->id_number);
+	return c ? c : strcmp(x->township_code, y->township_code);
+}
+
+/* The header's count and totals, and nobody paid twice. */
+static int check_file(reading *r)
+{
+	char want[32];
+	int64_t hdr;
+	by_id *ids = NULL;
+	size_t k;
+	int i;
+
+	if (sb_decimal_parse(&hdr, r->header[F_COUNT] ? r->header[F_COUNT] : "", 0) < 0 || hdr != (int64_t)r->n)
+		problem(&r->pr, "%s:%ld: <header> count: %s, but the file has %lld lines", r->path, r->header_line,
+			r->header[F_COUNT] ? r->header[F_COUNT] : "", (long long)r->n);
+	for (i = 0; i < A_N; i++) {
+		const char *h = r->header[F_AMOUNTS + i] ? r->header[F_AMOUNTS + i] : "";
+		if (sb_money_parse(&hdr, h) < 0 || hdr != r->tot[i])
+			problem(&r->pr, "%s:%ld: <header> %s: %s, but the lines add up to %s", r->path, r->header_line,
+				amount_names[i], h, sb_money_format(want, sizeof want, r->tot[i]));
+	}
+	if (r->n && !(ids = sb__malloc(r->n * sizeof *ids)))
+		return SB_ENOMEM;
+	for (k = 0; k < r->n; k++)
+		ids[k].r = r, ids[k].index = k;
+	if (r->n)
+		qsort(ids, r->n, sizeof *ids, by_id_cmp);
+	for (k = 1; k < r->n; k++) {
+		const vline *a = &r->lines[ids[k - 1].index], *b = &r->lines[ids[k].index];
+		if (strcmp(arena_at(r, a->id), arena_at(r, b->id)) == 0)
+			problem(&r->pr, "%s:%ld: <line> %s: duplicate: the same person is paid on line %ld too", r->path,
+				b->line, arena_at(r, b->id), a->line);
+	}
+	free(ids);
+	return 0;
+}
+
+/* Ghosts and changed amounts: every line against the contracts in force and the run. */
+static int check_registry(reading *r, sb_db *db)
+{
+	char got[32], want[32];
+	sb_contract_info *cs = NULL;
+	sb_payroll *reg = NULL;
+	size_t ncs = 0, k;
+	int error = 0, y, m, i;
+
+	sb__month_parse(r->month, &y, &m);
+	if ((error = sb_contract_in_force(&cs, &ncs, db, y, m, r->scope)) < 0)
+		goto done;
+	if (ncs)
+		qsort(cs, ncs, sizeof *cs, contract_cmp);
+	error = sb_payroll_get(&reg, db, r->month, r->scope);
+	if (error == SB_ENOTFOUND) {
+		sb_error_clear();
+		error = 0;
+	} else if (error < 0) {
+		goto done;
+	}
+	if (reg && reg->n)
+		qsort(reg->lines, reg->n, sizeof *reg->lines, regline_cmp);
+	for (k = 0; k < r->n; k++) {
+		const vline *fl = &r->lines[k];
+		const char *id = arena_at(r, fl->id), *town = arena_at(r, fl->town);
+		const char *number = arena_at(r, fl->contract), *days = arena_at(r, fl->days);
+		sb_contract_info ckey, *c = NULL;
+		sb_payroll_line lkey, *l = NULL;
+		int64_t reg_a[A_N], d;
+
+		memset(&ckey, 0, sizeof ckey);
+		if (strlen(number) < sizeof ckey.number) {
+			memcpy(ckey.number, number, strlen(number) + 1);
+			c = ncs ? bsearch(&ckey, cs, ncs, sizeof ckey, contract_cmp) : NULL;
+		}
+		if (!c || strcmp(c->id_number, id) != 0 || strcmp(c->township_code, town) != 0) {
+			problem(&r->pr, "%s:%ld: <line> %s: ghost worker: no signed contract %s of this person with %s is in force in %s",
+				r->path, fl->line, id, number, town, r->month);
+			continue;
+		}
+		/* the contract matched: id and township are the registry's, so they fit */
+		memset(&lkey, 0, sizeof lkey);
+		sb__copy(lkey.id_number, sizeof lkey.id_number, id);
+		sb__copy(lkey.township_code, sizeof lkey.township_code, town);
+		if (reg && reg->n)
+			l = bsearch(&lkey, reg->lines, reg->n, sizeof lkey, regline_cmp);
+		if (!l) {
+			problem(&r->pr, "%s:%ld: <line> %s: the registry's payroll of %s has no line for this person",
+				r->path, fl->line, id, r->month);
+			continue;
+		}
+		line_amounts(reg_a, l);
+		for (i = 0; i < A_N; i++)
+			if (fl->a[i] != reg_a[i]) {
+				problem(&r->pr, "%s:%ld: <line> %s: wrong amount: %s %s, the registry's payroll says %s",
+					r->path, fl->line, id, amount_names[i], sb_money_format(got, sizeof got, fl->a[i]),
+					sb_money_format(want, sizeof want, reg_a[i]));
+				break;
+			}
+		if (i == A_N && (sb_decimal_parse(&d, days, 0) < 0 || d != l->days))
+			problem(&r->pr, "%s:%ld: <line> %s: wrong amount: days %s, the registry's payroll says %d",
+				r->path, fl->line, id, days, l->days);
+	}
+	if (r->pr.n == 0 && reg && reg->n != r->n)
+		problem(&r->pr, "%s: the registry's payroll of %s under %s has %zu lines, the file %zu", r->path,
+			r->month, r->scope, reg->n, r->n);
+done:
+	sb_payroll_free(reg);
+	sb_contract_info_free(cs);
+	return error;
+}
+
+/*
+ * One streaming pass settles a good export (sign_stream.c: signature, schema and the lines in
+ * bounded memory, no tree). A file it does not settle — bad, or signed in another shape — is
+ * read again the way every XML is read, and that reading decides and names what is wrong:
+ * the signature first (a changed document is named as such before any other complaint), then
+ * the schema, then the arithmetic.
+ */
 int sb_payroll_verify(sb_payroll_verified *out, const char *path, const char *ca_path,
 		      const char *crl_path, sb_db *db)
 {
-	char *xml = NULL, *signer = NULL, got[32], want[32];
-	size_t len = 0, nlines = 0, cap = 0, k;
+	char *xml = NULL, *signer = NULL;
+	size_t len = 0;
 	xmlDocPtr doc = NULL;
-	xmlNodePtr root, n, header = NULL;
-	int error = 0, i, y, m;
-	int64_t tot[A_N], a[A_N], hdr[A_N], count = 0;
-	seen *ss = NULL;
-	void *grown;
-	problems pr;
-	sb_contract_info *cs = NULL;
-	size_t ncs = 0;
-	sb_payroll *reg = NULL;
-	const char *month, *scope;
+	xmlNodePtr root;
+	int error = 0, settled = 0;
+	reading r;
+	stream_reading sr;
 	sb_payroll_verified v;
 
-	memset(&pr, 0, sizeof pr);
-	memset(tot, 0, sizeof tot);
+	memset(&r, 0, sizeof r);
+	memset(&sr, 0, sizeof sr);
 	memset(&v, 0, sizeof v);
+	r.path = path;
+	sr.r = &r;
 	if ((error = sb__read_file(&xml, &len, path)) < 0)
 		goto done;
-	/* One parse: the signature first (a changed document is named as such before any
-	 * other complaint), then the schema and the arithmetic on the same tree. */
-	if ((error = sb__xml_read(&doc, xml, len, path, NULL)) < 0)
-		goto done;
-	if ((error = sb__sign_verify_doc(&signer, doc, ca_path, crl_path)) < 0) {
+	if ((error = sb__sign_verify_stream(&signer, &settled, xml, len, "payroll.xsd", ca_path, crl_path,
+					    stream_element, &sr)) < 0) {
 		sb_error_prefix("%s: signature", path);
 		goto done;
 	}
-	if ((error = sb__xml_validate(doc, path, "payroll.xsd")) < 0)
+	if (!settled) {
+		reading_free(&r);
+		r.path = path;
+		if ((error = sb__xml_read(&doc, xml, len, path, NULL)) < 0)
+			goto done;
+		if ((error = sb__sign_verify_doc(&signer, doc, ca_path, crl_path)) < 0) {
+			sb_error_prefix("%s: signature", path);
+			goto done;
+		}
+		if ((error = sb__xml_validate(doc, path, "payroll.xsd")) < 0)
+			goto done;
+		root = xmlDocGetRootElement(doc);
+		if ((error = tree_elements(&r, root)) < 0)
+			goto done;
+	}
+	if (!r.month || !r.scope) { /* the schema requires both: a reader out of step */
+		error = sb_error_set(SB_EXML, "%s: no <payroll> element", path);
 		goto done;
-	root = xmlDocGetRootElement(doc);
-	month = attr(root, "month");
-	scope = attr(root, "scope");
-	snprintf(v.month, sizeof v.month, "%s", month);
-	snprintf(v.scope, sizeof v.scope, "%s", scope);
-	if (!signer || strcmp(signer, scope) != 0) {
+	}
+	sb__copy(v.month, sizeof v.month, r.month);
+	sb__copy(v.scope, sizeof v.scope, r.scope);
+	if (!signer || strcmp(signer, r.scope) != 0) {
 		error = sb_error_set(SB_EPOLICY, "%s:%ld: <payroll> scope: signed by '%s', not by the employer %s",
-				     path, xmlGetLineNo(root), signer ? signer : "", scope);
+				     path, r.root_line, signer ? signer : "", r.scope);
 		goto done;
 	}
-	for (n = root->children; n; n = n->next) {
-		if (is_el(n, "header")) {
-			header = n;
-			continue;
-		}
-		if (!is_el(n, "line"))
-			continue;
-		{
-			long line = xmlGetLineNo(n);
-			const char *id = attr(n, "id-number");
-			for (i = 0; i < A_N; i++) {
-				if (sb_money_parse(&a[i], attr(n, amount_names[i])) < 0) {
-					problem(&pr, "%s:%ld: <line> %s: %s: '%s' is not an amount", path, line, id,
-						amount_names[i], attr(n, amount_names[i]));
-					a[i] = 0;
-				}
-				tot[i] += a[i];
-			}
-			count++;
-			if (a[A_GROSS] != a[A_BASE] + a[A_ALLOW] + a[A_ARREARS])
-				problem(&pr, "%s:%ld: <line> %s: gross %s is not base + allowances + arrears (%s)",
-					path, line, id, sb_money_format(got, sizeof got, a[A_GROSS]),
-					sb_money_format(want, sizeof want, a[A_BASE] + a[A_ALLOW] + a[A_ARREARS]));
-			if (a[A_NET] != a[A_GROSS] - a[A_PENSION] - a[A_MEDICAL] - a[A_UNEMP] - a[A_HOUSING] - a[A_TAX])
-				problem(&pr, "%s:%ld: <line> %s: net %s is not gross less contributions and tax (%s)",
-					path, line, id, sb_money_format(got, sizeof got, a[A_NET]),
-					sb_money_format(want, sizeof want, a[A_GROSS] - a[A_PENSION] - a[A_MEDICAL] -
-										   a[A_UNEMP] - a[A_HOUSING] - a[A_TAX]));
-			if (nlines == cap) {
-				cap = cap ? cap * 2 : 1024;
-				if (!(grown = sb__realloc(ss, cap * sizeof *ss))) {
-					error = SB_ENOMEM;
-					goto done;
-				}
-				ss = grown;
-			}
-			ss[nlines].id = id;
-			ss[nlines].town = attr(n, "township");
-			ss[nlines].line = line;
-			ss[nlines].index = nlines;
-			nlines++;
-		}
-	}
-	/* header: count and totals */
-	if (sb_decimal_parse(&hdr[0], attr(header, "count"), 0) < 0 || hdr[0] != count)
-		problem(&pr, "%s:%ld: <header> count: %s, but the file has %lld lines", path, xmlGetLineNo(header),
-			attr(header, "count"), (long long)count);
-	for (i = 0; i < A_N; i++)
-		if (sb_money_parse(&hdr[i], attr(header, amount_names[i])) < 0 || hdr[i] != tot[i])
-			problem(&pr, "%s:%ld: <header> %s: %s, but the lines add up to %s", path, xmlGetLineNo(header),
-				amount_names[i], attr(header, amount_names[i]), sb_money_format(want, sizeof want, tot[i]));
-	/* duplicates: the same person twice in one payroll */
-	if (nlines)
-		qsort(ss, nlines, sizeof *ss, seen_cmp);
-	for (k = 1; k < nlines; k++)
-		if (strcmp(ss[k].id, ss[k - 1].id) == 0)
-			problem(&pr, "%s:%ld: <line> %s: duplicate: the same person is paid on line %ld too", path,
-				ss[k].line, ss[k].id, ss[k - 1].line);
-
-	if (db && pr.n == 0) {
-		/* ghosts and changed amounts: against the contracts in force and the run */
-		sb__month_parse(month, &y, &m);
-		if ((error = sb_contract_in_force(&cs, &ncs, db, y, m, scope)) < 0)
-			goto done;
-		if (ncs)
-			qsort(cs, ncs, sizeof *cs, contract_cmp);
-		error = sb_payroll_get(&reg, db, month, scope);
-		if (error == SB_ENOTFOUND) {
-			sb_error_clear();
-			error = 0;
-		} else if (error < 0) {
-			goto done;
-		}
-		if (reg && reg->n)
-			qsort(reg->lines, reg->n, sizeof *reg->lines, regline_cmp);
-		for (n = root->children; n; n = n->next) {
-			sb_contract_info ckey, *c;
-			sb_payroll_line lkey, *l = NULL;
-			long line;
-			const char *id;
-			if (!is_el(n, "line"))
-				continue;
-			line = xmlGetLineNo(n);
-			id = attr(n, "id-number");
-			memset(&ckey, 0, sizeof ckey);
-			snprintf(ckey.number, sizeof ckey.number, "%s", attr(n, "contract"));
-			c = ncs ? bsearch(&ckey, cs, ncs, sizeof ckey, contract_cmp) : NULL;
-			if (!c || strcmp(c->id_number, id) != 0 || strcmp(c->township_code, attr(n, "township")) != 0) {
-				problem(&pr, "%s:%ld: <line> %s: ghost worker: no signed contract %s of this person with %s is in force in %s",
-					path, line, id, attr(n, "contract"), attr(n, "township"), month);
-				continue;
-			}
-			memset(&lkey, 0, sizeof lkey);
-			snprintf(lkey.id_number, sizeof lkey.id_number, "%s", id);
-			snprintf(lkey.township_code, sizeof lkey.township_code, "%s", attr(n, "township"));
-			if (reg && reg->n)
-				l = bsearch(&lkey, reg->lines, reg->n, sizeof lkey, regline_cmp);
-			if (!l) {
-				problem(&pr, "%s:%ld: <line> %s: the registry's payroll of %s has no line for this person",
-					path, line, id, month);
-				continue;
-			}
-			{
-				int64_t r[A_N], d;
-				line_amounts(r, l);
-				for (i = 0; i < A_N; i++) {
-					sb_money_parse(&d, attr(n, amount_names[i]));
-					if (d != r[i]) {
-						problem(&pr, "%s:%ld: <line> %s: wrong amount: %s %s, the registry's payroll says %s",
-							path, line, id, amount_names[i], sb_money_format(got, sizeof got, d),
-							sb_money_format(want, sizeof want, r[i]));
-						break;
-					}
-				}
-				if (i == A_N && (sb_decimal_parse(&d, attr(n, "days"), 0) < 0 || d != l->days))
-					problem(&pr, "%s:%ld: <line> %s: wrong amount: days %s, the registry's payroll says %d",
-						path, line, id, attr(n, "days"), l->days);
-			}
-		}
-		if (pr.n == 0 && reg && (int64_t)reg->n != count)
-			problem(&pr, "%s: the registry's payroll of %s under %s has %zu lines, the file %lld",
-				path, month, scope, reg->n, (long long)count);
-	}
-	if (pr.n) {
-		if (pr.n > 1)
-			error = sb_error_set(SB_EINVALID, "%s (and %d more problem%s)", pr.first, pr.n - 1,
-					     pr.n == 2 ? "" : "s");
+	if ((error = check_file(&r)) < 0)
+		goto done;
+	if (db && r.pr.n == 0 && (error = check_registry(&r, db)) < 0)
+		goto done;
+	if (r.pr.n) {
+		if (r.pr.n > 1)
+			error = sb_error_set(SB_EINVALID, "%s (and %d more problem%s)", r.pr.first, r.pr.n - 1,
+					     r.pr.n == 2 ? "" : "s");
 		else
-			error = sb_error_set(SB_EINVALID, "%s", pr.first);
+			error = sb_error_set(SB_EINVALID, "%s", r.pr.first);
 		goto done;
 	}
 	v.signer = signer;
 	signer = NULL;
-	v.count = count;
-	v.net = tot[A_NET];
+	v.count = (int64_t)r.n;
+	v.net = r.tot[A_NET];
 	if (out) {
 		*out = v;
 		memset(&v, 0, sizeof v);
 	}
 done:
 	sb_payroll_verified_clear(&v);
-	sb_payroll_free(reg);
-	sb_contract_info_free(cs);
-	free(ss);
+	reading_free(&r);
+	sb__buf_free(&sr.scratch);
 	xmlFreeDoc(doc);
 	free(signer);
 	free(xml);

@@ -200,8 +200,7 @@ static int load_crl(X509_CRL **out, const char *path)
 	return error;
 }
 
-/* Chain of `cert` to the CA at ca_path, now, with the CRL when given. */
-static int check_chain(X509 *cert, const char *ca_path, const char *crl_path)
+int sb__sign_check_chain(X509 *cert, const char *ca_path, const char *crl_path)
 {
 	int error = 0, rc;
 	X509_STORE *store = NULL;
@@ -250,10 +249,10 @@ int sb_signer_check(const sb_signer *s, const char *ca_path, const char *crl_pat
 {
 	if (!ca_path)
 		return 0;
-	return check_chain(s->cert, ca_path, crl_path);
+	return sb__sign_check_chain(s->cert, ca_path, crl_path);
 }
 
-static int township_out(char **out, X509 *cert)
+int sb__sign_township_out(char **out, X509 *cert)
 {
 	char code[13];
 	int error;
@@ -363,15 +362,38 @@ static int count_signatures(xmlNodePtr node)
 	return n;
 }
 
+int sb__sign_cert_base64(X509 **out, const char *text, size_t n)
+{
+	unsigned char *der = NULL;
+	char *t;
+	const unsigned char *p;
+	size_t i, j;
+	int error = 0, len;
+
+	*out = NULL;
+	if (!(t = sb__malloc(n + 1)) || !(der = sb__malloc(n / 4 * 3 + 4))) {
+		free(t);
+		return SB_ENOMEM;
+	}
+	for (i = j = 0; i < n; i++)
+		if (!isspace((unsigned char)text[i]))
+			t[j++] = text[i];
+	t[j] = '\0';
+	len = EVP_DecodeBlock(der, (const unsigned char *)t, (int)j);
+	p = der;
+	if (len <= 0 || !(*out = d2i_X509(NULL, &p, len)))
+		error = sb__crypto_error("signature: the certificate in KeyInfo cannot be read");
+	free(der);
+	free(t);
+	return error;
+}
+
 /* The one certificate in Signature/KeyInfo/X509Data/X509Certificate. */
 static int signature_cert(X509 **out, xmlNodePtr sig)
 {
 	xmlNodePtr keyinfo, data, node, found = NULL;
 	xmlChar *text = NULL;
-	unsigned char *der = NULL;
-	const unsigned char *p;
-	size_t i, j, n;
-	int error = 0, len;
+	int error;
 
 	*out = NULL;
 	keyinfo = xmlSecFindChild(sig, xmlSecNodeKeyInfo, xmlSecDSigNs);
@@ -386,21 +408,7 @@ static int signature_cert(X509 **out, xmlNodePtr sig)
 		return sb_error_set(SB_ECRYPTO, "signature: no certificate in KeyInfo/X509Data");
 	if (!(text = xmlNodeGetContent(found)))
 		return SB_ENOMEM;
-	n = strlen((char *)text);
-	for (i = j = 0; i < n; i++)
-		if (!isspace(text[i]))
-			text[j++] = text[i];
-	text[j] = '\0';
-	if (!(der = sb__malloc(j / 4 * 3 + 4))) {
-		error = SB_ENOMEM;
-		goto done;
-	}
-	len = EVP_DecodeBlock(der, text, (int)j);
-	p = der;
-	if (len <= 0 || !(*out = d2i_X509(NULL, &p, len)))
-		error = sb__crypto_error("signature: the certificate in KeyInfo cannot be read");
-done:
-	free(der);
+	error = sb__sign_cert_base64(out, (const char *)text, strlen((char *)text));
 	xmlFree(text);
 	return error;
 }
@@ -487,9 +495,9 @@ int sb__sign_verify_doc(char **out_township, struct _xmlDoc *doc, const char *ca
 		error = sb_error_set(SB_ECRYPTO, "XML signature must have one Reference with URI=\"\"");
 		goto done;
 	}
-	if ((error = check_chain(cert, ca_path, crl_path)) < 0)
+	if ((error = sb__sign_check_chain(cert, ca_path, crl_path)) < 0)
 		goto done;
-	error = township_out(out_township, cert);
+	error = sb__sign_township_out(out_township, cert);
 done:
 	X509_free(cert);
 	if (ctx)
@@ -1133,9 +1141,9 @@ int sb_sign_verify_pdf(char **out_township, const unsigned char *pdf, size_t len
 		goto done;
 	}
 	cert = sk_X509_value(signers, 0);
-	if ((error = check_chain(cert, ca_path, crl_path)) < 0)
+	if ((error = sb__sign_check_chain(cert, ca_path, crl_path)) < 0)
 		goto done;
-	error = township_out(out_township, cert);
+	error = sb__sign_township_out(out_township, cert);
 done:
 	sk_X509_free(signers);
 	BIO_free(in);

@@ -37,4 +37,38 @@ int sb__sign_verify_doc(char **out_township, struct _xmlDoc *doc, const char *ca
 struct _xmlDoc;
 int sb__xml_parse(struct _xmlDoc **out, const char *xml, size_t len, const char *what);
 
+/* The chain of `cert` to the CA at ca_path, now, with the CRL when given: SB_EPOLICY naming
+ * a revoked, expired or untrusted certificate. */
+int sb__sign_check_chain(X509 *cert, const char *ca_path, const char *crl_path);
+/* *out: a copy of the certificate's township code (nothing when out is NULL). */
+int sb__sign_township_out(char **out, X509 *cert);
+/* The certificate of an X509Certificate element's base64 text (whitespace allowed). */
+int sb__sign_cert_base64(X509 **out, const char *text, size_t n);
+
+/* One element of a document read by sb__sign_verify_stream, outside its signature: depth 0
+ * is the document element; attributes as libxml2's SAX2 gives them (nattr groups of five
+ * pointers: local name, prefix, namespace URI, value, end of value); line as xmlGetLineNo
+ * reports it for the same element of a tree. Return < 0 (an SB_E... code) to stop. */
+typedef int (*sb__xml_element_fn)(void *user, int depth, const char *local, const char *ns_uri, int nattr,
+				  const unsigned char **attrs, long line);
+
+/* sb__xml_read + sb__sign_verify_doc + sb__xml_validate in one streaming pass with no tree,
+ * for the shape sb_sign_xml and sb__sign_xml_canonical write (one enveloped Signature, a
+ * child of the document element: exclusive C14N, one Reference URI="" with the
+ * enveloped-signature and exclusive C14N transforms, SHA-256, ECDSA- or RSA-SHA256, one
+ * X509Certificate). The document is canonicalized as it is read and the bytes digested;
+ * the schema is checked on the same events; `fn` sees every element outside the signature.
+ * *out_settled = 1: the signature, the schema and the certificate chain all hold, and the
+ * signer's township is in *out_township. *out_settled = 0 (return 0): the document is bad
+ * or of another shape, and what `fn` saw must be discarded: the tree reader decides, and
+ * says why. < 0: a certificate refused as sb__sign_verify_doc refuses it, fn's error, or
+ * SB_ENOMEM. */
+int sb__sign_verify_stream(char **out_township, int *out_settled, const char *xml, size_t len,
+			   const char *xsd_name, const char *ca_path, const char *crl_path, sb__xml_element_fn fn,
+			   void *user);
+/* Why the last sb__sign_verify_stream did not settle its document: "input" (empty, too
+ * large, a DOCTYPE), "shape", "parse", "schema", "digest" (the canonical form's digest is not
+ * DigestValue), "certificate", "signature value"; "" when it did. For tests and fuzzing. */
+const char *sb__sign_stream_why(void);
+
 #endif

@@ -62,26 +62,33 @@ static void quiet(void *ctx, const char *fmt, ...)
 	(void)fmt;
 }
 
-int sb__xml_validate(xmlDocPtr doc, const char *name, const char *xsd_name)
+int sb__xml_schema(xmlSchemaPtr *out, const char *xsd_name)
 {
 	char xsd[4096];
-	xmlSchemaParserCtxtPtr pctx = NULL;
+	xmlSchemaParserCtxtPtr pctx;
+
+	*out = NULL;
+	sb__xml_xsd_path(xsd, sizeof(xsd), xsd_name);
+	if (!(pctx = xmlSchemaNewParserCtxt(xsd)))
+		return sb_error_set(SB_ENOMEM, "out of memory");
+	xmlSchemaSetParserErrors(pctx, quiet, quiet, NULL);
+	*out = xmlSchemaParse(pctx);
+	xmlSchemaFreeParserCtxt(pctx);
+	if (!*out)
+		return sb_error_set(SB_EXML, "%s: the schema could not be loaded", xsd);
+	return 0;
+}
+
+int sb__xml_validate(xmlDocPtr doc, const char *name, const char *xsd_name)
+{
 	xmlSchemaPtr schema = NULL;
 	xmlSchemaValidCtxtPtr vctx = NULL;
 	first_error err;
 	int error = 0;
 
-	sb__xml_xsd_path(xsd, sizeof(xsd), xsd_name);
 	memset(&err, 0, sizeof(err));
-	if (!(pctx = xmlSchemaNewParserCtxt(xsd))) {
-		error = sb_error_set(SB_ENOMEM, "out of memory");
+	if ((error = sb__xml_schema(&schema, xsd_name)) < 0)
 		goto done;
-	}
-	xmlSchemaSetParserErrors(pctx, quiet, quiet, NULL);
-	if (!(schema = xmlSchemaParse(pctx))) {
-		error = sb_error_set(SB_EXML, "%s: the schema could not be loaded", xsd);
-		goto done;
-	}
 	if (!(vctx = xmlSchemaNewValidCtxt(schema))) {
 		error = sb_error_set(SB_ENOMEM, "out of memory");
 		goto done;
@@ -93,7 +100,6 @@ int sb__xml_validate(xmlDocPtr doc, const char *name, const char *xsd_name)
 done:
 	xmlSchemaFreeValidCtxt(vctx);
 	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pctx);
 	return error;
 }
 

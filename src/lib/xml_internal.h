@@ -27,4 +27,8 @@ int sb__xml_read(xmlDocPtr *out, const char *xml, size_t len, const char *name, 
  * something else, such as a signature, first). Same messages as sb__xml_read. */
 int sb__xml_validate(xmlDocPtr doc, const char *name, const char *xsd_name);
 
+/* Load xsd/`xsd_name` (SB_EXML naming it when it cannot be). Free with xmlSchemaFree(). */
+struct _xmlSchema;
+int sb__xml_schema(struct _xmlSchema **out, const char *xsd_name);
+
 #endif

@@ -104,31 +104,48 @@ static int xml_element(sb_buf *b, const char *el, const char *ns, xml_attr *a, s
 	const unsigned char *v;
 
 	qsort(a, n, sizeof *a, attr_cmp);
-	sb__buf_printf(b, "<%s", el);
-	if (ns)
-		sb__buf_printf(b, " xmlns=\"%s\"", ns);
+	sb__buf_putc(b, '<');
+	sb__buf_puts(b, el);
+	if (ns) {
+		sb__buf_puts(b, " xmlns=\"");
+		sb__buf_puts(b, ns);
+		sb__buf_putc(b, '"');
+	}
 	for (i = 0; i < n; i++) {
-		sb__buf_printf(b, " %s=\"", a[i].name);
-		for (v = (const unsigned char *)(a[i].text ? a[i].text : a[i].value); *v; v++) {
+		const unsigned char *run;
+		sb__buf_putc(b, ' ');
+		sb__buf_puts(b, a[i].name);
+		sb__buf_puts(b, "=\"");
+		/* runs of characters that need no escape go in whole */
+		for (run = v = (const unsigned char *)(a[i].text ? a[i].text : a[i].value);; v++) {
+			const char *rep;
+			if (*v >= 0x20 && *v != '&' && *v != '<' && *v != '"')
+				continue;
+			sb__buf_put(b, run, (size_t)(v - run));
+			run = v + 1;
+			if (!*v)
+				break;
 			switch (*v) {
-			case '&': sb__buf_puts(b, "&amp;"); break;
-			case '<': sb__buf_puts(b, "&lt;"); break;
-			case '"': sb__buf_puts(b, "&quot;"); break;
-			case '\t': sb__buf_puts(b, "&#x9;"); break;
-			case '\n': sb__buf_puts(b, "&#xA;"); break;
-			case '\r': sb__buf_puts(b, "&#xD;"); break;
+			case '&': rep = "&amp;"; break;
+			case '<': rep = "&lt;"; break;
+			case '"': rep = "&quot;"; break;
+			case '\t': rep = "&#x9;"; break;
+			case '\n': rep = "&#xA;"; break;
+			case '\r': rep = "&#xD;"; break;
 			default:
-				if (*v < 0x20)
-					return sb_error_set(SB_EINVALID, "<%s> %s: control character 0x%02X cannot be written in XML",
-							    el, a[i].name, *v);
-				sb__buf_putc(b, (char)*v);
+				return sb_error_set(SB_EINVALID, "<%s> %s: control character 0x%02X cannot be written in XML",
+						    el, a[i].name, *v);
 			}
+			sb__buf_puts(b, rep);
 		}
 		sb__buf_putc(b, '"');
 	}
 	sb__buf_putc(b, '>');
-	if (close)
-		sb__buf_printf(b, "</%s>", el);
+	if (close) {
+		sb__buf_puts(b, "</");
+		sb__buf_puts(b, el);
+		sb__buf_putc(b, '>');
+	}
 	return 0;
 }
 

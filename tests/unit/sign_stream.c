@@ -236,6 +236,23 @@ int main(void)
 		ok(strstr(msg_fast, ":5: <line> 440103199001010027: net 100.01 is not gross less contributions and tax (100.00)"),
 		   "the line named: %s", msg_fast);
 		is_str(msg_tree, msg_fast, "the same message from both readers");
+		/* a file whose signature holds but whose schema does not: the validator runs in the pass */
+		ok(payroll_file(path, s, "1e2", "") == 0, "a net of '1e2', signed");
+		{
+			char *xml = NULL, *who = NULL;
+			size_t xl = 0;
+			int settled = -1;
+			ok(sb__read_file(&xml, &xl, path) == 0 &&
+			   sb__sign_verify_stream(&who, &settled, xml, xl, "payroll.xsd", ca, NULL, NULL, NULL) == 0 &&
+			   settled == 0 && strcmp(sb__sign_stream_why(), "schema") == 0,
+			   "the stream leaves it, for the schema");
+			ok(sb__sign_verify_stream(&who, &settled, xml, xl, NULL, ca, NULL, NULL, NULL) == 0 && settled == 1,
+			   "without the schema the signature alone holds");
+			free(who);
+			free(xml);
+		}
+		is_int(sb_payroll_verify(&v, path, ca, NULL, NULL), SB_EXML, "payroll verify refuses it");
+		has_msg(":5: not valid against xsd/payroll.xsd", "…naming the schema and the line");
 	}
 
 	sb_signer_free(s);

@@ -14,7 +14,7 @@ int sb_decimal_parse(int64_t *out, const char *text, int places)
 {
 	const char *p = text;
 	int neg = 0, frac = 0, seen_digit = 0, seen_point = 0;
-	__int128 v = 0;
+	int64_t v = 0; /* never above INT64_MAX: each step is checked before it is taken */
 
 	*out = 0;
 	if (places < 0 || places > 6)
@@ -32,9 +32,9 @@ int sb_decimal_parse(int64_t *out, const char *text, int places)
 					return sb_error_set(SB_EINVALID, "'%s': more than %d decimal%s", text,
 							    places, places == 1 ? "" : "s");
 			}
-			v = v * 10 + (*p - '0');
-			if (v > (__int128)INT64_MAX)
+			if (v > (INT64_MAX - (*p - '0')) / 10)
 				return sb_error_set(SB_EINVALID, "'%s': number too large", text);
+			v = v * 10 + (*p - '0');
 			seen_digit = 1;
 		} else if (*p == '.' && !seen_point) {
 			seen_point = 1;
@@ -47,11 +47,11 @@ int sb_decimal_parse(int64_t *out, const char *text, int places)
 	if (seen_point && frac == 0)
 		return sb_error_set(SB_EINVALID, "'%s': no digit after the decimal point", text);
 	for (; frac < places; frac++) {
-		v *= 10;
-		if (v > (__int128)INT64_MAX)
+		if (v > INT64_MAX / 10)
 			return sb_error_set(SB_EINVALID, "'%s': number too large", text);
+		v *= 10;
 	}
-	*out = (int64_t)(neg ? -v : v);
+	*out = neg ? -v : v;
 	return 0;
 }
 

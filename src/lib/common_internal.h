@@ -72,6 +72,12 @@ void sb__today(int *y, int *m, int *d);
 int sb__read_file(char **out, size_t *out_len, const char *path);
 /* Write a whole file atomically (temporary file, fsync, rename). */
 int sb__write_file(const char *path, const void *data, size_t len, int mode);
+/* sb__write_file of the concatenation of `parts`, without joining them in memory first. */
+typedef struct {
+	const void *data;
+	size_t len;
+} sb_part;
+int sb__write_parts(const char *path, const sb_part *parts, size_t nparts, int mode);
 
 /* Half-up rounding of num/den for den > 0 (num of either sign, away from zero at .5). */
 int64_t sb__div_half_up(__int128 num, __int128 den);

@@ -351,8 +351,9 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 	sb_payroll_export_info e;
 	sb_division div;
 	sb_buf bank = SB_BUF_INIT;
-	char *xml = NULL, *signed_xml = NULL, v[32];
-	size_t signed_len = 0, k;
+	char *xml = NULL, *signature = NULL, v[32];
+	size_t xml_len = 0, root = 0, at = 0, k;
+	sb_part parts[4];
 	int64_t tot[A_N];
 	int error = 0, have_div = 0, staged = 0, i;
 	const char *who;
@@ -380,7 +381,7 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 	else
 		sb_error_clear();
 
-	if ((error = sb__payroll_render(&xml, NULL, p, scope, have_div ? div.name : NULL)) < 0)
+	if ((error = sb__payroll_render(&xml, &xml_len, p, scope, have_div ? div.name : NULL)) < 0)
 		goto done;
 	sb__buf_puts(&bank, "account,name,net\n");
 	for (k = 0; k < p->n; k++) {
@@ -414,10 +415,18 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 			error = SB_ENOMEM;
 			goto done;
 		}
-	if ((error = sb__sign_xml_canonical(&signed_xml, &signed_len, signer, xml, strlen(xml))) < 0)
+	/* the signed document is written in its pieces, not copied together first */
+	if ((error = sb__sign_xml_canonical_split(&signature, &parts[2].len, &root, &at, signer, xml, xml_len)) < 0)
 		goto done;
+	parts[0].data = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+	parts[0].len = strlen(parts[0].data);
+	parts[1].data = xml + root;
+	parts[1].len = at - root;
+	parts[2].data = signature;
+	parts[3].data = xml + at;
+	parts[3].len = xml_len - at;
 	staged = 1;
-	if ((error = sb__write_file(stage[0], signed_xml, signed_len, 0644)) < 0 ||
+	if ((error = sb__write_parts(stage[0], parts, 4, 0644)) < 0 ||
 	    (error = sb__write_file(stage[1], bank.ptr, bank.len, 0600)) < 0 ||
 	    (stage[2] && (error = payslips(stage[2], p, have_div ? div.name : scope)) < 0))
 		goto done;
@@ -479,7 +488,7 @@ done:
 	sb_payroll_export_clear(&e);
 	sb__buf_free(&bank);
 	free(xml);
-	free(signed_xml);
+	free(signature);
 	sb_payroll_free(p);
 	return error;
 }

@@ -1229,18 +1229,19 @@ done:
 	return error;
 }
 
-int sb__sign_xml_canonical(char **out, size_t *out_len, const sb_signer *s, const char *xml, size_t len)
+int sb__sign_xml_canonical_split(char **out_sig, size_t *out_sig_len, size_t *out_root, size_t *out_at,
+				 const sb_signer *s, const char *xml, size_t len)
 {
 	static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-	sb_buf si = SB_BUF_INIT, doc = SB_BUF_INIT;
+	sb_buf si = SB_BUF_INIT, sig = SB_BUF_INIT;
 	unsigned char digest[32], *sv = NULL, *der = NULL;
 	const char *root = xml, *end, *close;
 	size_t svlen = 0, inner;
 	int error = 0, derlen;
 	int ec = EVP_PKEY_get_base_id(s->pkey) == EVP_PKEY_EC;
 
-	*out = NULL;
-	*out_len = 0;
+	*out_sig = NULL;
+	*out_sig_len = 0;
 	if (len >= sizeof decl - 1 && memcmp(xml, decl, sizeof decl - 1) == 0)
 		root += sizeof decl - 1;
 	end = xml + len;
@@ -1284,24 +1285,49 @@ int sb__sign_xml_canonical(char **out, size_t *out_len, const sb_signer *s, cons
 		goto done;
 	}
 
-	sb__buf_puts(&doc, decl);
-	sb__buf_put(&doc, root, (size_t)(close - root));
-	sb__buf_puts(&doc, "<ds:Signature xmlns:ds=\"" DS_NS "\">\n<ds:SignedInfo>");
-	sb__buf_put(&doc, si.ptr + inner, si.len - inner);
-	sb__buf_puts(&doc, "\n<ds:SignatureValue>");
-	buf_base64(&doc, sv, svlen);
-	sb__buf_puts(&doc, "</ds:SignatureValue>\n<ds:KeyInfo>\n<ds:X509Data>\n<ds:X509Certificate>");
-	buf_base64(&doc, der, (size_t)derlen);
-	sb__buf_puts(&doc, "</ds:X509Certificate>\n</ds:X509Data>\n</ds:KeyInfo>\n</ds:Signature>");
-	sb__buf_put(&doc, close, (size_t)(xml + len - close));
-	if ((error = sb__buf_failed(&doc)) < 0)
+	sb__buf_puts(&sig, "<ds:Signature xmlns:ds=\"" DS_NS "\">\n<ds:SignedInfo>");
+	sb__buf_put(&sig, si.ptr + inner, si.len - inner);
+	sb__buf_puts(&sig, "\n<ds:SignatureValue>");
+	buf_base64(&sig, sv, svlen);
+	sb__buf_puts(&sig, "</ds:SignatureValue>\n<ds:KeyInfo>\n<ds:X509Data>\n<ds:X509Certificate>");
+	buf_base64(&sig, der, (size_t)derlen);
+	sb__buf_puts(&sig, "</ds:X509Certificate>\n</ds:X509Data>\n</ds:KeyInfo>\n</ds:Signature>");
+	if ((error = sb__buf_failed(&sig)) < 0)
 		goto done;
-	*out_len = doc.len;
-	*out = sb__buf_detach(&doc);
+	*out_sig_len = sig.len;
+	*out_sig = sb__buf_detach(&sig);
+	*out_root = (size_t)(root - xml);
+	*out_at = (size_t)(close - xml);
 done:
 	sb__buf_free(&si);
-	sb__buf_free(&doc);
+	sb__buf_free(&sig);
 	free(sv);
 	OPENSSL_free(der);
 	return error;
+}
+
+int sb__sign_xml_canonical(char **out, size_t *out_len, const sb_signer *s, const char *xml, size_t len)
+{
+	static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+	sb_buf doc = SB_BUF_INIT;
+	char *sig = NULL;
+	size_t sig_len = 0, root = 0, at = 0;
+	int error;
+
+	*out = NULL;
+	*out_len = 0;
+	if ((error = sb__sign_xml_canonical_split(&sig, &sig_len, &root, &at, s, xml, len)) < 0)
+		return error;
+	sb__buf_puts(&doc, decl);
+	sb__buf_put(&doc, xml + root, at - root);
+	sb__buf_put(&doc, sig, sig_len);
+	sb__buf_put(&doc, xml + at, len - at);
+	free(sig);
+	if ((error = sb__buf_failed(&doc)) < 0) {
+		sb__buf_free(&doc);
+		return error;
+	}
+	*out_len = doc.len;
+	*out = sb__buf_detach(&doc);
+	return 0;
 }

@@ -26,6 +26,11 @@ int sb__cert_township(char out[13], X509 *cert);
  * signature goes in as the root's last child. out: the signed document, caller frees. */
 struct sb_signer;
 int sb__sign_xml_canonical(char **out, size_t *out_len, const struct sb_signer *s, const char *xml, size_t len);
+/* The same without assembling the document: the file is `<?xml ...?>` and a newline, then
+ * xml[*out_root .. *out_at), then *out_sig (the Signature element, caller frees), then
+ * xml[*out_at .. len). For a writer that writes those pieces as they are. */
+int sb__sign_xml_canonical_split(char **out_sig, size_t *out_sig_len, size_t *out_root, size_t *out_at,
+				 const struct sb_signer *s, const char *xml, size_t len);
 
 /* sb_sign_verify_xml on a document already parsed (the safe way: sb__xml_parse or
  * sb__xml_read), so a caller that also validates and reads it parses it once. The document

@@ -351,11 +351,11 @@ done:
 	return error;
 }
 
-int sb__write_file(const char *path, const void *data, size_t len, int mode)
+int sb__write_parts(const char *path, const sb_part *parts, size_t nparts, int mode)
 {
 	sb_buf tmp = SB_BUF_INIT;
 	int fd = -1, error = 0;
-	const char *p = data;
+	size_t i;
 
 	sb__buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	if ((error = sb__buf_failed(&tmp)) < 0)
@@ -365,16 +365,20 @@ int sb__write_file(const char *path, const void *data, size_t len, int mode)
 		goto done;
 	}
 	fchmod(fd, (mode_t)mode);
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			error = sb_error_set(SB_EIO, "%s: write error: %s", path, strerror(errno));
-			goto done;
+	for (i = 0; i < nparts; i++) {
+		const char *p = parts[i].data;
+		size_t len = parts[i].len;
+		while (len > 0) {
+			ssize_t w = write(fd, p, len);
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				error = sb_error_set(SB_EIO, "%s: write error: %s", path, strerror(errno));
+				goto done;
+			}
+			p += w;
+			len -= (size_t)w;
 		}
-		p += w;
-		len -= (size_t)w;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		fd = -1;
@@ -393,6 +397,14 @@ done:
 		unlink(tmp.ptr);
 	sb__buf_free(&tmp);
 	return error;
+}
+
+int sb__write_file(const char *path, const void *data, size_t len, int mode)
+{
+	sb_part part;
+	part.data = data;
+	part.len = len;
+	return sb__write_parts(path, &part, 1, mode);
 }
 
 int64_t sb__div_half_up(__int128 num, __int128 den)

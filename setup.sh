@@ -11,7 +11,7 @@ what=${1:-build}
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
  libsqlite3-dev sqlite3 libssl-dev libxml2-dev libxml2-utils libxmlsec1-dev xmlsec1
- libhpdf-dev libzip-dev fonts-droid-fallback fonts-dejavu-core python3-fonttools
+ libhpdf-dev zlib1g-dev libzip-dev fonts-droid-fallback fonts-dejavu-core python3-fonttools
  poppler-utils libnss3-tools clang valgrind libxlsxwriter-dev time"
 
 missing=""

@@ -283,6 +283,18 @@ SB_EXTERN(int) sb_pdf_fontset_new(sb_pdf_fontset **out);
 SB_EXTERN(int) sb_pdf_fontset_add(sb_pdf_fontset *fs, const char *utf8);
 
 /**
+ * Begin the characters of another document of the batch: what sb_pdf_fontset_add() is given
+ * from here until the next call belongs to it (and to the set). The characters every
+ * document has (those added before the first call count for all) get the first glyphs of
+ * the set's font, so that the part of the embedded font all documents share is compressed
+ * once per set rather than once per document. Optional: without it the set works as
+ * before, only saving is slower. Telling a character as common that a document then does
+ * not draw costs only that saving, for that document.
+ * @return 0; SB_ESTATE once the set is built
+ */
+SB_EXTERN(int) sb_pdf_fontset_next(sb_pdf_fontset *fs);
+
+/**
  * Write the set's font: a file of mode 0600 in a private directory under $TMPDIR (or /tmp),
  * removed by sb_pdf_fontset_free(). Called by sb_pdf_use_fontset() when needed; call it
  * before sharing the set between threads. A build that fails leaves the set unbuilt. If the

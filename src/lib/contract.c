@@ -616,11 +616,14 @@ static int node_filled(sb_buf *out, xmlNodePtr n, const terms *t, const sb_emplo
 }
 
 /*
- * One small font for the whole batch (sb_pdf_fontset): every text any of its contracts can
- * draw, conditions not looked at, with the seal's name and the page numbers. Embedding it
- * instead of the large prepared fonts is most of the cost of a contract's PDF saved; a
- * character missed is still drawn, with the prepared fonts, and only costs that saving.
- * The set's file goes to $TMPDIR; failing to write it fails the batch like any write.
+ * One small font for the whole batch (sb_pdf_fontset): every text any of its contracts
+ * draws, with the seal's name and the page numbers, told contract by contract
+ * (sb_pdf_fontset_next) so that the characters all contracts share come first in the font
+ * and the part of it every PDF embeds is compressed once. Embedding it instead of the large
+ * prepared fonts is most of the cost of a contract's PDF saved; a character missed is still
+ * drawn, with the prepared fonts, and only costs that saving. The contract number is not
+ * known yet; it is ASCII, which every set holds. The set's file goes to $TMPDIR; failing
+ * to write it fails the batch like any write.
  */
 static int batch_fontset(sb_pdf_fontset **out, terms *all, size_t n, const sb_employer *e, const form *f)
 {
@@ -634,12 +637,15 @@ static int batch_fontset(sb_pdf_fontset **out, terms *all, size_t n, const sb_em
 	if (n == 0)
 		return 0;
 	if ((error = sb_pdf_fontset_new(&fs)) < 0 || (error = sb_pdf_fontset_add(fs, e->name)) < 0 ||
-	    (error = sb_pdf_fontset_add(fs, "第页共")) < 0)
+	    (error = sb_pdf_fontset_add(fs, "第 页 共")) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
 		terms_format(&all[i]);
+		if ((error = sb_pdf_fontset_next(fs)) < 0)
+			goto done;
 		for (node = f->body->children; node; node = node->next) {
-			if (node->type != XML_ELEMENT_NODE)
+			/* what contract_pdf leaves out of this contract, it does not draw */
+			if (node->type != XML_ELEMENT_NODE || !condition_holds(node, &all[i]))
 				continue;
 			/* a template error is reported where the node is drawn, as before */
 			if ((error = node_filled(&text, node, &all[i], e, f)) == SB_ENOMEM)

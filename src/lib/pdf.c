@@ -4,7 +4,8 @@
  * owns everything that touches libharu: the font files and their character tables, the
  * small per-batch fonts written from them (font sets), UTF-8 decoding and the refusal of
  * characters that cannot be drawn, measuring, Chinese line breaking, flowed paragraphs and
- * tables, shapes, the seal, saving. It is not for what any
+ * tables, shapes, the seal, saving (with the font streams deflated here, what repeats
+ * across a batch once). It is not for what any
  * document says; the notice, contract and payslip code decide that.
  *
  * libharu is used only where it is sound: it receives nothing but text this file has
@@ -16,11 +17,14 @@
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
+#include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_streams.h>
 #include <math.h>
+#include <zlib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,14 +273,27 @@ typedef struct {
 struct sb_pdf_fontset {
 	uint8_t want[65536 / 8];   /* characters collected, a bit each */
 	uint8_t has[65536 / 8];    /* characters the written font draws */
+	uint8_t doc[65536 / 8];    /* characters of the document being collected */
+	uint8_t common[65536 / 8]; /* characters every document collected so far has */
+	size_t ndocs, nfolded;     /* documents begun (sb_pdf_fontset_next), folded into common */
+	unsigned common_end;       /* glyphs 1 .. common_end - 1 are the common characters' */
 	int state;                 /* FS_COLLECTING, FS_BUILT or FS_UNUSABLE */
 	char *dir;                 /* private directory of the font file, or NULL */
 	char *path;                /* the font file once built */
 	unsigned char *font;       /* its bytes, which documents load from memory */
 	size_t font_len;
+	/* font-stream pieces deflated once for the documents of the set (see pack_stream);
+	 * documents in several threads may share a built set, hence the lock */
+	pthread_mutex_t lock;
+	struct packed_piece *pieces;
+	size_t npieces;
+	unsigned char *map;        /* the CIDToGIDMap libharu writes for the set's font (set_map_take) */
+	size_t map_len;
 };
 
 enum { FS_COLLECTING = 0, FS_BUILT = 1, FS_UNUSABLE = 2 };
+
+static void pieces_free(struct packed_piece *pieces, size_t n);
 
 static int bit_get(const uint8_t *bits, uint32_t cp) { return bits[cp >> 3] >> (cp & 7) & 1; }
 static void bit_set(uint8_t *bits, uint32_t cp) { bits[cp >> 3] |= (uint8_t)(1u << (cp & 7)); }
@@ -769,8 +786,10 @@ static int write_private(const char *path, const void *data, size_t len)
 
 int sb_pdf_fontset_new(sb_pdf_fontset **out)
 {
-	*out = sb__calloc(1, sizeof(**out));
-	return *out ? 0 : SB_ENOMEM;
+	if (!(*out = sb__calloc(1, sizeof(**out))))
+		return SB_ENOMEM;
+	pthread_mutex_init(&(*out)->lock, NULL);
+	return 0;
 }
 
 int sb_pdf_fontset_add(sb_pdf_fontset *fs, const char *utf8)
@@ -790,10 +809,39 @@ int sb_pdf_fontset_add(sb_pdf_fontset *fs, const char *utf8)
 			s++;
 			continue;
 		}
-		if (cp <= 0xFFFF && t->font_of[cp] != NO_FONT)
+		if (cp <= 0xFFFF && t->font_of[cp] != NO_FONT) {
 			bit_set(fs->want, cp);
+			bit_set(fs->doc, cp);
+		}
 		s += len;
 	}
+	return 0;
+}
+
+/* Fold the characters of the document being collected into those every document has. */
+static void fontset_fold(sb_pdf_fontset *fs)
+{
+	size_t i;
+
+	if (fs->ndocs == fs->nfolded)
+		return;
+	for (i = 0; i < sizeof(fs->doc); i++)
+		fs->common[i] = fs->nfolded ? fs->common[i] & fs->doc[i] : fs->doc[i];
+	fs->nfolded++;
+	memset(fs->doc, 0, sizeof(fs->doc));
+}
+
+int sb_pdf_fontset_next(sb_pdf_fontset *fs)
+{
+	if (fs->state != FS_COLLECTING)
+		return sb_error_set(SB_ESTATE, "pdf: font set: already built");
+	fontset_fold(fs);
+	/* what was added before the first document counts for every document */
+	if (fs->ndocs == 0)
+		memcpy(fs->doc, fs->want, sizeof(fs->doc));
+	else
+		memset(fs->doc, 0, sizeof(fs->doc));
+	fs->ndocs++;
 	return 0;
 }
 
@@ -813,6 +861,9 @@ void sb_pdf_fontset_free(sb_pdf_fontset *fs)
 	free(fs->path);
 	free(fs->dir);
 	free(fs->font);
+	pieces_free(fs->pieces, fs->npieces);
+	free(fs->map);
+	pthread_mutex_destroy(&fs->lock);
 	free(fs);
 }
 
@@ -834,19 +885,20 @@ int sb_pdf_fontset_build(sb_pdf_fontset *fs)
 	enum { T_OS2, T_CMAP, T_CVT, T_FPGM, T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA, T_MAXP, T_NAME,
 	       T_POST, T_PREP, T_COUNT };
 	const glyph_table *t;
-	tt_src base, src;
+	tt_src base, srcs[MAX_FONTS];
 	set_build b;
 	sb_buf tables[T_COUNT], file = SB_BUF_INIT, dir = SB_BUF_INIT, path = SB_BUF_INIT;
 	const char *tmp = getenv("TMPDIR");
 	size_t nchars = 0, i;
 	uint32_t c;
 	unsigned char *p;
-	int error = 0, unusable = 0, fi;
+	int error = 0, unusable = 0, fi, pass;
+	unsigned common_end = 1;
 
 	if (fs->state != FS_COLLECTING)
 		return 0;
 	memset(&base, 0, sizeof(base));
-	memset(&src, 0, sizeof(src));
+	memset(srcs, 0, sizeof(srcs));
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < T_COUNT; i++)
 		memset(&tables[i], 0, sizeof(tables[i]));
@@ -883,46 +935,55 @@ int sb_pdf_fontset_build(sb_pdf_fontset *fs)
 		goto done;
 	}
 	/* Glyphs are numbered font by font, each font's in character order: /W and the
-	 * CIDToGIDMap are indexed by character, so the order of glyphs does not show. */
-	for (fi = 0; fi < t->nfonts && !unusable; fi++) {
-		const tt_src *s = &base;
-		int any = 0;
-		for (c = 0; c < 0x10000 && !any; c++)
-			any = bit_get(fs->want, c) && t->font_of[c] == fi;
-		if (!any)
-			continue;
-		if (fi > 0) {
-			free(src.f);
-			memset(&src, 0, sizeof(src));
-			if ((error = sb__read_file((char **)&src.f, &src.len, t->paths[fi])) < 0)
-				goto done;
-			if (src_parse(&src) < 0) {
-				error = sb_error_set(SB_EIO, "%s: not a TrueType font the PDF area can use",
-				                     t->paths[fi]);
-				goto done;
-			}
-			s = &src;
-		}
-		if (s->upem != base.upem) {
-			unusable = 1;
-			break;
-		}
-		for (c = 0; c < 0x10000; c++) {
-			unsigned gid;
-			if (!bit_get(fs->want, c) || t->font_of[c] != fi)
+	 * CIDToGIDMap are indexed by character, so the order of glyphs does not show. The
+	 * characters every document of the set draws (sb_pdf_fontset_next) come first: the
+	 * start of each document's glyf subset is then the same bytes, deflated once
+	 * (pack_stream). */
+	fontset_fold(fs);
+	for (pass = 0; pass < 2 && !unusable; pass++) {
+		for (fi = 0; fi < t->nfonts && !unusable; fi++) {
+			const tt_src *s = &base;
+			int any = 0;
+			for (c = 0; c < 0x10000 && !any; c++)
+				any = bit_get(fs->want, c) && t->font_of[c] == fi &&
+				      bit_get(fs->common, c) == (pass == 0);
+			if (!any)
 				continue;
-			if (!(gid = src_gid(s, c)) || set_glyph(&b, s, gid) < 0) {
+			if (fi > 0) {
+				if (!srcs[fi].f) {
+					if ((error = sb__read_file((char **)&srcs[fi].f, &srcs[fi].len, t->paths[fi])) < 0)
+						goto done;
+					if (src_parse(&srcs[fi]) < 0) {
+						error = sb_error_set(SB_EIO, "%s: not a TrueType font the PDF area can use",
+						                     t->paths[fi]);
+						goto done;
+					}
+				}
+				s = &srcs[fi];
+			}
+			if (s->upem != base.upem) {
 				unusable = 1;
 				break;
 			}
-			b.gid_of[c] = (uint16_t)(b.nglyphs - 1);
-			if (!b.first)
-				b.first = c;
-			if (c < b.first)
-				b.first = c;
-			if (c > b.last)
-				b.last = c;
+			for (c = 0; c < 0x10000; c++) {
+				unsigned gid;
+				if (!bit_get(fs->want, c) || t->font_of[c] != fi || bit_get(fs->common, c) != (pass == 0))
+					continue;
+				if (!(gid = src_gid(s, c)) || set_glyph(&b, s, gid) < 0) {
+					unusable = 1;
+					break;
+				}
+				b.gid_of[c] = (uint16_t)(b.nglyphs - 1);
+				if (!b.first)
+					b.first = c;
+				if (c < b.first)
+					b.first = c;
+				if (c > b.last)
+					b.last = c;
+			}
 		}
+		if (pass == 0)
+			common_end = b.nglyphs;
 	}
 	if (unusable)
 		goto done;
@@ -1011,6 +1072,7 @@ int sb_pdf_fontset_build(sb_pdf_fontset *fs)
 	fs->path = sb__buf_detach(&path);
 	fs->font_len = file.len;
 	fs->font = (unsigned char *)sb__buf_detach(&file);
+	fs->common_end = common_end;
 	fs->state = FS_BUILT;
 done:
 	if (unusable && error == 0)
@@ -1025,7 +1087,8 @@ done:
 	free(b.loca);
 	free(b.gid_of);
 	free(base.f);
-	free(src.f);
+	for (i = 0; i < MAX_FONTS; i++)
+		free(srcs[i].f);
 	return error;
 }
 
@@ -1036,7 +1099,7 @@ struct sb_pdf {
 	const glyph_table *glyphs;
 	HPDF_Font fonts[MAX_FONTS + 1]; /* loaded into this document when first drawn; the
 	                                   last is the font set's */
-	const sb_pdf_fontset *fontset; /* the caller's, or NULL */
+	sb_pdf_fontset *fontset;       /* the caller's, or NULL; keeps deflated font pieces */
 	HPDF_Page page;
 	HPDF_Page *pages;
 	size_t npages, cap;
@@ -1049,6 +1112,7 @@ struct sb_pdf {
 	int page_fill[3], page_stroke[3];
 	double page_line_width;
 	uint8_t used[256];           /* which 256-character blocks of the BMP were drawn */
+	int map_taken;               /* the set font's CIDToGIDMap is the set's (set_map_take) */
 	unsigned char *saved;        /* the bytes, once saved: the document is then final */
 	size_t saved_len;
 	HPDF_STATUS err, detail;     /* first libharu error since the last check */
@@ -1165,7 +1229,9 @@ int sb_pdf_new(sb_pdf **out, const sb_pdf_info *info)
 		error = sb_error_set(SB_ENOMEM, "pdf: cannot create a document");
 		goto done;
 	}
-	HPDF_SetCompressionMode(doc->hpdf, HPDF_COMP_ALL);
+	/* content streams and images deflated by libharu; font streams left plain for
+	 * sb_pdf_save_mem, which deflates them with what repeats kept (pack_stream) */
+	HPDF_SetCompressionMode(doc->hpdf, HPDF_COMP_TEXT | HPDF_COMP_IMAGE);
 	HPDF_UseUTFEncodings(doc->hpdf);
 	HPDF_SetCurrentEncoder(doc->hpdf, "UTF-8");
 	HPDF_SetInfoDateAttr(doc->hpdf, HPDF_INFO_CREATION_DATE, date);
@@ -1566,6 +1632,67 @@ fail:
 }
 #endif
 
+/* What a document's CIDToGIDMap stream holds once the set keeps the map: odd-sized, so
+ * never a map (two bytes per CID). */
+#define SET_MAP_MARK "shuangbai set map\n"
+
+#if HPDF_VERSION_ID == 20300
+
+/*
+ * libharu writes for each font a CIDToGIDMap over the whole BMP (128 KB), the same in every
+ * document that uses the set's font, and copies it through its byte-at-a-time streams
+ * three more times while saving: more CPU than drawing the page. The set keeps the first
+ * document's map; each document's stream (checked equal to it) is cut to a marker, which
+ * finish_bytes replaces with the set's map, deflated once (pack_stream). Anything
+ * unexpected leaves the stream as libharu wrote it. Uses libharu's installed font and
+ * memory-stream internals, hence the version test.
+ */
+static void set_map_take(sb_pdf *doc, HPDF_Font font)
+{
+	sb_pdf_fontset *fs = doc->fontset;
+	HPDF_FontAttr fa = font ? (HPDF_FontAttr)font->attr : NULL;
+	HPDF_Stream st;
+	HPDF_UINT i, n, len;
+	const HPDF_BYTE *chunk;
+	unsigned char *copy = NULL;
+	size_t total = 0, size;
+	int same = 1;
+
+	if (!fs || !fa || !fa->map_stream || !(st = fa->map_stream->stream) || st->type != HPDF_STREAM_MEMORY ||
+	    (size = st->size) == 0 || size % 2)
+		return;
+	n = HPDF_MemStream_GetBufCount(st);
+	pthread_mutex_lock(&fs->lock);
+	if (!fs->map)
+		same = (copy = malloc(size)) != NULL;
+	else
+		same = fs->map_len == size;
+	for (i = 0; i < n && same; i++) {
+		if (!(chunk = HPDF_MemStream_GetBufPtr(st, i, &len)) || len > size - total) {
+			same = 0;
+			break;
+		}
+		if (copy)
+			memcpy(copy + total, chunk, len);
+		else if (memcmp(fs->map + total, chunk, len) != 0)
+			same = 0;
+		total += len;
+	}
+	if (same && total == size && copy) {
+		fs->map = copy;
+		fs->map_len = size;
+		copy = NULL;
+	}
+	pthread_mutex_unlock(&fs->lock);
+	free(copy);
+	if (!same || total != size)
+		return;
+	HPDF_MemStream_FreeData(st);
+	if (HPDF_Stream_Write(st, (const HPDF_BYTE *)SET_MAP_MARK, sizeof SET_MAP_MARK - 1) == HPDF_OK)
+		doc->map_taken = 1;
+}
+#endif
+
 /* The libharu font of font index i in this document, loaded on first use. */
 static int doc_font(HPDF_Font *out, sb_pdf *doc, int i)
 {
@@ -1584,6 +1711,10 @@ static int doc_font(HPDF_Font *out, sb_pdf *doc, int i)
 		name = HPDF_LoadTTFontFromFile(doc->hpdf, path, HPDF_TRUE);
 	if (name)
 		doc->fonts[i] = HPDF_GetFont(doc->hpdf, name, "UTF-8");
+#if HPDF_VERSION_ID == 20300
+	if (i == SET_FONT && doc->fonts[i])
+		set_map_take(doc, doc->fonts[i]);
+#endif
 	if ((error = hpdf_status(doc, "load font")) < 0)
 		return error;
 	if (!doc->fonts[i])
@@ -2076,6 +2207,230 @@ done:
 	return error;
 }
 
+/* ---- deflating the font streams ------------------------------------------------------- */
+
+/*
+ * libharu deflates, in every document, each font's CIDToGIDMap (128 KB over the whole BMP)
+ * and its embedded font file, at zlib's default level: half the CPU time of a contract.
+ * For one font both are the same in every document but for the glyph outlines drawn (glyf,
+ * loca) and the few bytes that sum them (head, the table directory). So documents leave
+ * font streams plain (no HPDF_COMP_METADATA) and sb_pdf_save_mem deflates them: a stream is
+ * cut into pieces, the map whole and a font file by tables; a piece that repeats is
+ * deflated once per font set and kept, the others each time. The stream written is a zlib
+ * header, the pieces as raw deflate each ending with a sync flush (byte-aligned, not
+ * final), an empty final block and the Adler-32 of the whole: one valid zlib stream.
+ */
+struct packed_piece {
+	unsigned char *plain, *packed;
+	size_t plain_len, packed_len;
+	uLong adler;
+};
+
+/* At most this many pieces kept per set: a contract batch keeps 2 for the set's font and
+ * a few more for each prepared font a rare character brings in. */
+#define PIECES_MAX 48
+
+static void pieces_free(struct packed_piece *pieces, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		free(pieces[i].plain);
+		free(pieces[i].packed);
+	}
+	free(pieces);
+}
+
+/* Raw deflate of p[0..n) ending with a sync flush, in *out (caller frees). */
+static int deflate_piece(unsigned char **out, size_t *out_len, const unsigned char *p, size_t n)
+{
+	z_stream z;
+	unsigned char *buf = NULL;
+	size_t cap;
+	int error = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return sb_error_set(SB_ENOMEM, "pdf: save: zlib: out of memory");
+	/* the bound of a whole stream, plus room for the sync flush's empty stored block */
+	cap = deflateBound(&z, (uLong)n) + 16;
+	if (!(buf = sb__malloc(cap))) {
+		error = SB_ENOMEM;
+		goto done;
+	}
+	z.next_in = (unsigned char *)p;
+	z.avail_in = (uInt)n;
+	z.next_out = buf;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_SYNC_FLUSH) != Z_OK || z.avail_in != 0 || z.avail_out == 0) {
+		error = sb_error_set(SB_ERROR, "pdf: save: zlib failed");
+		goto done;
+	}
+	*out = buf;
+	*out_len = cap - z.avail_out;
+	buf = NULL;
+done:
+	deflateEnd(&z);
+	free(buf);
+	return error;
+}
+
+/* Append the deflated piece p[0..n) to out and fold it into *adler; a piece that may
+ * repeat (`keep`) is looked up in, or added to, the set's kept pieces. */
+static int pack_piece(sb_buf *out, uLong *adler, sb_pdf_fontset *fs, const unsigned char *p, size_t n, int keep)
+{
+	struct packed_piece *pc, *np;
+	unsigned char *packed = NULL;
+	size_t i, packed_len;
+	uLong a;
+	int error;
+
+	if (n == 0)
+		return 0;
+	keep = keep && fs;
+	if (keep) {
+		pthread_mutex_lock(&fs->lock);
+		for (i = 0; i < fs->npieces; i++) {
+			pc = &fs->pieces[i];
+			if (pc->plain_len == n && memcmp(pc->plain, p, n) == 0) {
+				sb__buf_put(out, pc->packed, pc->packed_len);
+				*adler = adler32_combine(*adler, pc->adler, (z_off_t)n);
+				pthread_mutex_unlock(&fs->lock);
+				return 0;
+			}
+		}
+		pthread_mutex_unlock(&fs->lock);
+	}
+	if ((error = deflate_piece(&packed, &packed_len, p, n)) < 0)
+		return error;
+	a = adler32(adler32(0, NULL, 0), p, (uInt)n);
+	sb__buf_put(out, packed, packed_len);
+	*adler = adler32_combine(*adler, a, (z_off_t)n);
+	if (keep)
+		pthread_mutex_lock(&fs->lock);
+	/* another thread may have kept the same piece meanwhile: a duplicate is harmless */
+	if (keep && fs->npieces < PIECES_MAX) {
+		/* not kept when memory is short: only the saving is lost */
+		if ((np = realloc(fs->pieces, (fs->npieces + 1) * sizeof(*np))) != NULL) {
+			fs->pieces = np;
+			pc = &np[fs->npieces];
+			if ((pc->plain = malloc(n)) != NULL) {
+				memcpy(pc->plain, p, n);
+				pc->plain_len = n;
+				pc->packed = packed;
+				pc->packed_len = packed_len;
+				pc->adler = a;
+				fs->npieces++;
+				packed = NULL;
+			}
+		}
+	}
+	if (keep)
+		pthread_mutex_unlock(&fs->lock);
+	free(packed);
+	return 0;
+}
+
+/* Tables of an embedded font that change with the glyphs a document draws. */
+static int table_varies(const unsigned char *tag)
+{
+	return memcmp(tag, "glyf", 4) == 0 || memcmp(tag, "loca", 4) == 0 || memcmp(tag, "head", 4) == 0;
+}
+
+/* Start a new piece at `off` unless the last one has the same `keep`. */
+static int cut_at(size_t *cut, int *keep, size_t *n, size_t off, int k)
+{
+	if (keep[*n - 1] == k)
+		return 0;
+	if (*n + 1 >= 32)
+		return -1;
+	cut[*n] = off;
+	keep[*n] = k;
+	(*n)++;
+	return 0;
+}
+
+/*
+ * Cut a TrueType font file into runs of tables that vary per document and runs that
+ * repeat; `glyf_common` bytes at the start of glyf repeat too (the set's common glyphs).
+ * Piece i is [cut[i], cut[i + 1]), keep[i] says whether it repeats; returns the number of
+ * pieces, 0 when the file is not laid out as libharu writes it (tables in offset order).
+ */
+static size_t font_cuts(size_t cut[32], int keep[32], const unsigned char *f, size_t len, size_t glyf_common)
+{
+	size_t ntables, i, n = 1, off, tlen, prev = 0;
+	const unsigned char *e;
+
+	if (len < 12 || (ntables = be16(f + 4)) == 0 || 12 + 16 * ntables > len)
+		return 0;
+	cut[0] = 0;
+	keep[0] = 0; /* the table directory */
+	for (i = 0; i < ntables; i++) {
+		e = f + 12 + 16 * i;
+		off = be32(e + 8);
+		tlen = be32(e + 12);
+		if (off < prev || off < 12 + 16 * ntables || off > len || tlen > len - off)
+			return 0;
+		prev = off;
+		if (memcmp(e, "glyf", 4) == 0 && glyf_common > 0 && glyf_common < tlen) {
+			if (cut_at(cut, keep, &n, off, 1) < 0 || cut_at(cut, keep, &n, off + glyf_common, 0) < 0)
+				return 0;
+		} else if (cut_at(cut, keep, &n, off, !table_varies(e)) < 0) {
+			return 0;
+		}
+	}
+	cut[n] = len;
+	return n;
+}
+
+/*
+ * How many bytes at the start of a font file's glyf table are the set's common glyphs:
+ * when the file is a subset of the set's font (the same cmap), the offset of glyph
+ * common_end in its loca. 0 otherwise.
+ */
+static size_t set_glyf_common(const sb_pdf_fontset *fs, const unsigned char *f, size_t len)
+{
+	size_t co, cl, so, sl, ho, hl, lo, ll, at;
+
+	if (!fs || fs->state != FS_BUILT || fs->common_end < 2 ||
+	    tt_table(&co, &cl, f, len, "cmap") < 0 || tt_table(&so, &sl, fs->font, fs->font_len, "cmap") < 0 ||
+	    cl != sl || memcmp(f + co, fs->font + so, cl) != 0 ||
+	    tt_table(&ho, &hl, f, len, "head") < 0 || hl < 54 || tt_table(&lo, &ll, f, len, "loca") < 0)
+		return 0;
+	if (be16(f + ho + 50) == 1) {
+		at = 4 * (size_t)fs->common_end;
+		return at + 4 <= ll ? be32(f + lo + at) : 0;
+	}
+	at = 2 * (size_t)fs->common_end;
+	return at + 2 <= ll ? 2 * (size_t)be16(f + lo + at) : 0;
+}
+
+/* The zlib stream of a font stream: a font file (`font`) cut by tables, anything else
+ * (the CIDToGIDMap) as one piece kept. */
+static int pack_stream(sb_buf *out, sb_pdf_fontset *fs, const unsigned char *p, size_t n, int font)
+{
+	size_t cut[32], i, pieces = 0;
+	int keep[32], error = 0;
+	uLong adler = adler32(0, NULL, 0);
+	unsigned char tail[6] = { 0x03, 0x00 }; /* an empty final block of fixed codes */
+
+	sb__buf_put(out, "\x78\x9c", 2);
+	if (font)
+		pieces = font_cuts(cut, keep, p, n, set_glyf_common(fs, p, n));
+	if (pieces == 0) {
+		cut[0] = 0;
+		cut[1] = n;
+		keep[0] = !font;
+		pieces = 1;
+	}
+	for (i = 0; i < pieces && error == 0; i++)
+		error = pack_piece(out, &adler, fs, p + cut[i], cut[i + 1] - cut[i], keep[i]);
+	put32(tail + 2, (uint32_t)adler);
+	sb__buf_put(out, tail, sizeof tail);
+	return error < 0 ? error : sb__buf_failed(out);
+}
+
 /* ---- saving --------------------------------------------------------------------------- */
 
 /* The ToUnicode CMap the document needs: identity (CID = Unicode, as libharu's UTF-8 mode
@@ -2102,18 +2457,73 @@ static void tounicode_cmap(sb_buf *b, const sb_pdf *doc)
 	sb__buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
+/* Mark in kind[] the objects a key refers to ("/Key N 0 R"). */
+static int mark_refs(unsigned char *kind, size_t nobj, const char *p, size_t end, const char *key, unsigned char k)
+{
+	size_t kl = strlen(key), n;
+	const char *q;
+	char *e;
+
+	for (q = p; (q = memmem(q, (size_t)(p + end - q), key, kl)) != NULL; q += kl) {
+		n = strtoul(q + kl, &e, 10);
+		if (n == 0 || n >= nobj)
+			return -1;
+		kind[n] = k;
+	}
+	return 0;
+}
+
+enum { OBJ_COPY = 0, OBJ_TOUNICODE, OBJ_MAP, OBJ_FONTFILE };
+
 /*
- * libharu 2.3.0 writes as ToUnicode the encoding CMap of its UTF-8 mode (begincidrange),
- * which is not a ToUnicode CMap: poppler warns and other readers may not map text back to
- * Unicode (copy, search, accessibility). Rewrite each ToUnicode stream with a correct one
- * and renumber the cross-reference table. libharu's output is plain: a classic xref table,
+ * A plain font stream object of libharu, "N 0 obj\n<<\n/Length M 0 R\n...>>\nstream\r\n"
+ * data "\nendstream...": where its dictionary's keys and its data lie, and M. 0 when it
+ * is not that (already filtered, or laid out otherwise): it is then copied as it is.
+ */
+static int plain_stream(size_t *out_keys, size_t *out_keys_end, size_t *out_data, size_t *out_len,
+                        size_t *out_lenobj, const char *p, size_t from, size_t stop, const size_t *off,
+                        size_t nobj)
+{
+	const char *o = p + from, *d, *s, *l;
+	size_t m, len;
+	char *e;
+
+	if (!(d = memmem(o, stop - from, "<<\n", 3)) || !(s = memmem(d, (size_t)(p + stop - d), ">>\nstream\r\n", 11)))
+		return 0;
+	if (memmem(d, (size_t)(s - d), "/Filter", 7) || !(l = memmem(d, (size_t)(s - d), "/Length ", 8)))
+		return 0;
+	m = strtoul(l + 8, &e, 10);
+	if (strncmp(e, " 0 R", 4) != 0 || m == 0 || m >= nobj || off[m] <= from)
+		return 0;
+	/* the length object: "M 0 obj\n123\nendobj" */
+	if (!(l = memmem(p + off[m], 24, " 0 obj\n", 7)))
+		return 0;
+	len = strtoul(l + 7, &e, 10);
+	if (*e != '\n' || (size_t)(s + 11 - p) + len + 10 > stop || memcmp(s + 11 + len, "\nendstream", 10) != 0)
+		return 0;
+	*out_keys = (size_t)(d + 3 - p);
+	*out_keys_end = (size_t)(s - p);
+	*out_data = (size_t)(s + 11 - p);
+	*out_len = len;
+	*out_lenobj = m;
+	return 1;
+}
+
+/*
+ * Finish libharu's bytes. libharu 2.3.0 writes as ToUnicode the encoding CMap of its UTF-8
+ * mode (begincidrange), which is not a ToUnicode CMap: poppler warns and other readers may
+ * not map text back to Unicode (copy, search, accessibility); each ToUnicode stream is
+ * rewritten with a correct one. The font streams libharu left plain (CIDToGIDMap,
+ * FontFile2) are deflated (pack_stream), their length objects updated. The
+ * cross-reference table is renumbered. libharu's output is plain: a classic xref table,
  * objects in order, font dictionaries uncompressed.
  */
-static int fix_tounicode(sb_buf *out, const unsigned char *pdf, size_t len, const sb_pdf *doc)
+static int finish_bytes(sb_buf *out, const unsigned char *pdf, size_t len, sb_pdf *doc)
 {
 	const char *p = (const char *)pdf, *sx, *q;
-	size_t xref, newxref, nobj = 0, i, *off = NULL, *newoff = NULL;
-	unsigned char *is_tu = NULL;
+	size_t xref, newxref, nobj = 0, i, *off = NULL, *newoff = NULL, *newlen = NULL;
+	size_t keys, keys_end, data, dlen, lenobj;
+	unsigned char *kind = NULL;
 	sb_buf cmap = SB_BUF_INIT;
 	char *end;
 	int error = 0;
@@ -2128,7 +2538,7 @@ static int fix_tounicode(sb_buf *out, const unsigned char *pdf, size_t len, cons
 		goto bad;
 	q = end + 1;
 	if (!(off = sb__calloc(nobj, sizeof(*off))) || !(newoff = sb__calloc(nobj, sizeof(*newoff))) ||
-	    !(is_tu = sb__calloc(nobj, 1))) {
+	    !(newlen = sb__calloc(nobj, sizeof(*newlen))) || !(kind = sb__calloc(nobj, 1))) {
 		error = SB_ENOMEM;
 		goto done;
 	}
@@ -2137,22 +2547,43 @@ static int fix_tounicode(sb_buf *out, const unsigned char *pdf, size_t len, cons
 		if (end != q + 20 * i + 10 || off[i] >= xref || (i > 1 && off[i] <= off[i - 1]))
 			goto bad;
 	}
-	for (q = p; (q = memmem(q, (size_t)(p + xref - q), "/ToUnicode ", 11)) != NULL; q += 11) {
-		size_t n = strtoul(q + 11, &end, 10);
-		if (n == 0 || n >= nobj)
-			goto bad;
-		is_tu[n] = 1;
-	}
+	if (mark_refs(kind, nobj, p, xref, "/ToUnicode ", OBJ_TOUNICODE) < 0 ||
+	    mark_refs(kind, nobj, p, xref, "/CIDToGIDMap ", OBJ_MAP) < 0 ||
+	    mark_refs(kind, nobj, p, xref, "/FontFile2 ", OBJ_FONTFILE) < 0)
+		goto bad;
 	tounicode_cmap(&cmap, doc);
+	if ((error = sb__buf_failed(&cmap)) < 0)
+		goto done;
 	sb__buf_put(out, p, off[1]);
 	for (i = 1; i < nobj; i++) {
-		size_t stop = i + 1 < nobj ? off[i + 1] : xref;
+		size_t stop = i + 1 < nobj ? off[i + 1] : xref, at;
 		newoff[i] = out->len;
-		if (is_tu[i]) {
+		if (kind[i] == OBJ_TOUNICODE) {
 			sb__buf_printf(out, "%zu 0 obj\n<<\n/Length %zu\n>>\nstream\n", i, cmap.len);
 			sb__buf_put(out, cmap.ptr, cmap.len);
 			sb__buf_puts(out, "endstream\nendobj\n");
+		} else if (kind[i] >= OBJ_MAP &&
+		           plain_stream(&keys, &keys_end, &data, &dlen, &lenobj, p, off[i], stop, off, nobj)) {
+			sb__buf_put(out, p + off[i], keys - off[i]);
+			sb__buf_put(out, p + keys, keys_end - keys);
+			sb__buf_puts(out, "/Filter [ /FlateDecode ]\n>>\nstream\r\n");
+			at = out->len;
+			if (doc->map_taken && kind[i] == OBJ_MAP && dlen == sizeof SET_MAP_MARK - 1 &&
+			    memcmp(pdf + data, SET_MAP_MARK, dlen) == 0)
+				error = pack_stream(out, doc->fontset, doc->fontset->map, doc->fontset->map_len, 0);
+			else
+				error = pack_stream(out, doc->fontset, pdf + data, dlen, kind[i] == OBJ_FONTFILE);
+			if (error < 0)
+				goto done;
+			newlen[lenobj] = out->len - at;
+			sb__buf_put(out, p + data + dlen, stop - (data + dlen));
+		} else if (newlen[i]) {
+			sb__buf_printf(out, "%zu 0 obj\n%zu\nendobj\n", i, newlen[i]);
 		} else {
+			/* a map cut to the marker must be put back, or the page loses its glyphs */
+			if (kind[i] == OBJ_MAP && doc->map_taken &&
+			    memmem(p + off[i], stop - off[i], SET_MAP_MARK, sizeof SET_MAP_MARK - 1))
+				goto bad;
 			sb__buf_put(out, p + off[i], stop - off[i]);
 		}
 	}
@@ -2176,7 +2607,8 @@ done:
 	sb__buf_free(&cmap);
 	free(off);
 	free(newoff);
-	free(is_tu);
+	free(newlen);
+	free(kind);
 	return error;
 }
 
@@ -2217,7 +2649,7 @@ int sb_pdf_save_mem(unsigned char **out, size_t *out_len, sb_pdf *doc)
 		}
 		{
 			sb_buf fixed = SB_BUF_INIT;
-			error = fix_tounicode(&fixed, buf, size, doc);
+			error = finish_bytes(&fixed, buf, size, doc);
 			free(buf);
 			if (error < 0) {
 				sb__buf_free(&fixed);

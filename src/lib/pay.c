@@ -724,8 +724,8 @@ int sb__pay_history_load(sb__pay_history *out, sb_db *db, const char *id_number)
 			h.rows = grown;
 		}
 		r = &h.rows[h.n++];
-		snprintf(r->id_number, sizeof r->id_number, "%s", sb__stmt_text(st, 0));
-		snprintf(r->effective, sizeof r->effective, "%s", sb__stmt_text(st, 1));
+		sb__copy(r->id_number, sizeof r->id_number, sb__stmt_text(st, 0));
+		sb__copy(r->effective, sizeof r->effective, sb__stmt_text(st, 1));
 		r->q = sb__pay_qual_index(sb__stmt_text(st, 2));
 		r->step = (int)sb__stmt_int64(st, 3);
 	}
@@ -737,25 +737,34 @@ int sb__pay_history_load(sb__pay_history *out, sb_db *db, const char *id_number)
 	return 0;
 }
 
-int sb__pay_position(int *out_q, int *out_step, char out_since[11], const sb__pay_history *h,
-		     const sb__pay_policies *ps, const sb_worker *w, const char *date)
+const sb__pay_pos *sb__pay_history_rows(const sb__pay_history *h, const char *id_number, size_t *out_n)
 {
 	size_t lo = 0, hi = h->n, i;
-	const sb__pay_pos *best = NULL;
-	const sb__pay_policy *p;
-	int q, step = 1, years;
 
-	/* first row of this worker */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(h->rows[mid].id_number, w->id_number) < 0)
+		if (strcmp(h->rows[mid].id_number, id_number) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (i = lo; i < h->n && strcmp(h->rows[i].id_number, w->id_number) == 0; i++)
-		if (strcmp(h->rows[i].effective, date) <= 0 && h->rows[i].q >= 0)
-			best = &h->rows[i];
+	for (i = lo; i < h->n && strcmp(h->rows[i].id_number, id_number) == 0; i++)
+		;
+	*out_n = i - lo;
+	return i > lo ? &h->rows[lo] : NULL;
+}
+
+int sb__pay_position_rows(int *out_q, int *out_step, char out_since[11], const sb__pay_pos *rows,
+			  size_t n, const sb__pay_policies *ps, const sb_worker *w, const char *date)
+{
+	size_t i;
+	const sb__pay_pos *best = NULL;
+	const sb__pay_policy *p;
+	int q, step = 1, years;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(rows[i].effective, date) <= 0 && rows[i].q >= 0)
+			best = &rows[i];
 	if (best) {
 		*out_q = best->q;
 		*out_step = best->step;
@@ -783,6 +792,14 @@ int sb__pay_position(int *out_q, int *out_step, char out_since[11], const sb__pa
 	if (out_since)
 		snprintf(out_since, 11, "%s", w->start_date);
 	return 0;
+}
+
+int sb__pay_position(int *out_q, int *out_step, char out_since[11], const sb__pay_history *h,
+		     const sb__pay_policies *ps, const sb_worker *w, const char *date)
+{
+	size_t n;
+	const sb__pay_pos *rows = sb__pay_history_rows(h, w->id_number, &n);
+	return sb__pay_position_rows(out_q, out_step, out_since, rows, n, ps, w, date);
 }
 
 /* One worker by ID number (the active one if several), owned by the caller. */

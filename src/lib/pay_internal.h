@@ -118,4 +118,11 @@ void sb__pay_history_clear(sb__pay_history *h);
 int sb__pay_position(int *out_q, int *out_step, char out_since[11], const sb__pay_history *h,
 		     const sb__pay_policies *ps, const sb_worker *w, const char *date);
 
+/* One worker's rows of h (ordered by effective), *out_n of them; NULL when none. */
+const sb__pay_pos *sb__pay_history_rows(const sb__pay_history *h, const char *id_number, size_t *out_n);
+/* sb__pay_position over one worker's rows from sb__pay_history_rows: payroll looks the rows up
+ * once per worker, not once per month it pays or recomputes. */
+int sb__pay_position_rows(int *out_q, int *out_step, char out_since[11], const sb__pay_pos *rows,
+			  size_t n, const sb__pay_policies *ps, const sb_worker *w, const char *date);
+
 #endif

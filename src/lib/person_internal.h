@@ -25,4 +25,9 @@ int sb__person_name(char **out, sb_db *db, const char *id_number);
 /** Name and bank account ("" when none) of a person (caller frees both), or SB_ENOTFOUND. */
 int sb__person_get(char **out_name, char **out_bank, sb_db *db, const char *id_number);
 
+/** Every person in ID-number order: fn(ctx, id_number, name, bank_account ("" when none));
+ * a negative return from fn stops the pass and is returned. The texts last until fn returns. */
+int sb__person_each(sb_db *db, int (*fn)(void *ctx, const char *id_number, const char *name,
+					 const char *bank_account), void *ctx);
+
 #endif

@@ -244,6 +244,16 @@ const char *const sb__schema_migrations[] = {
 	/* 7: payroll: a month's lines by township, so that a township's export and verification
 	 * read only that township's lines. */
 	"CREATE INDEX payroll_line_town ON payroll_line(month, township_code, id_number);",
+	/* 8: payroll: what a line carries to the next month's run (payroll.c, carry_in): the
+	 * year's sums with this employer up to its month, the registry's part of last year, and
+	 * a digest of what its due pay was worked out from. NULL in lines written before. */
+	"ALTER TABLE payroll_line ADD COLUMN due_key BLOB;"
+	"ALTER TABLE payroll_line ADD COLUMN ytd_months INTEGER;"
+	"ALTER TABLE payroll_line ADD COLUMN ytd_gross INTEGER;"
+	"ALTER TABLE payroll_line ADD COLUMN ytd_contrib INTEGER;"
+	"ALTER TABLE payroll_line ADD COLUMN ytd_tax INTEGER;"
+	"ALTER TABLE payroll_line ADD COLUMN prev_months INTEGER;"
+	"ALTER TABLE payroll_line ADD COLUMN prev_wages INTEGER;",
 };
 
 const int sb__schema_count = (int)(sizeof(sb__schema_migrations) / sizeof(sb__schema_migrations[0]));

@@ -134,7 +134,58 @@ void sb_staff_workers_free(sb_worker *list, size_t n)
 
 static void copy_field(char *dst, size_t size, const char *src)
 {
-	snprintf(dst, size, "%s", src);
+	sb__copy(dst, size, src);
+}
+
+typedef struct {
+	sb_worker **by_id; /* the workers by ID number */
+	size_t n, at;
+} people_pass;
+
+static int by_id_number(const void *a, const void *b)
+{
+	return strcmp((*(sb_worker *const *)a)->id_number, (*(sb_worker *const *)b)->id_number);
+}
+
+static int people_take(void *ctx, const char *id_number, const char *name, const char *bank)
+{
+	people_pass *pp = ctx;
+	while (pp->at < pp->n && strcmp(pp->by_id[pp->at]->id_number, id_number) <= 0) {
+		sb_worker *w = pp->by_id[pp->at];
+		if (strcmp(w->id_number, id_number) < 0)
+			return sb_error_set(SB_ENOTFOUND, "person %s is not in the registry", w->id_number);
+		if (!(w->name = sb__strdup(name)) || !(w->bank_account = sb__strdup(bank)))
+			return SB_ENOMEM;
+		pp->at++;
+	}
+	return 0;
+}
+
+/* Names and bank accounts of the listed workers: a query per person for a few, one ordered
+ * pass over the person registry for many (a province's payroll lists a million). */
+static int workers_people(sb_worker *list, size_t n, sb_db *db)
+{
+	people_pass pp;
+	size_t i;
+	int error = 0;
+
+	if (n < 2048) {
+		for (i = 0; i < n; i++)
+			if ((error = sb__person_get(&list[i].name, &list[i].bank_account, db, list[i].id_number)) < 0)
+				return error;
+		return 0;
+	}
+	memset(&pp, 0, sizeof pp);
+	if (!(pp.by_id = sb__malloc(n * sizeof *pp.by_id)))
+		return SB_ENOMEM;
+	for (i = 0; i < n; i++)
+		pp.by_id[i] = &list[i];
+	pp.n = n;
+	qsort(pp.by_id, n, sizeof *pp.by_id, by_id_number);
+	if ((error = sb__person_each(db, people_take, &pp)) == 0 && pp.at < n)
+		error = sb_error_set(SB_ENOTFOUND, "person %s is not in the registry", pp.by_id[pp.at]->id_number);
+	free(pp.by_id);
+	return error;
 }
 
 int sb_staff_workers(sb_worker **out, size_t *out_n, sb_db *db, const char *scope, const char *id_number)
@@ -218,9 +269,8 @@ int sb_staff_workers(sb_worker **out, size_t *out_n, sb_db *db, const char *scop
 	}
 	/* Names and bank accounts belong to the person registry: ask it, after the scan (one
 	 * statement at a time keeps the cached statements simple). */
-	for (size_t i = 0; i < n; i++)
-		if ((error = sb__person_get(&list[i].name, &list[i].bank_account, db, list[i].id_number)) < 0)
-			goto done;
+	if ((error = workers_people(list, n, db)) < 0)
+		goto done;
 	*out = list;
 	*out_n = n;
 	list = NULL;

@@ -59,7 +59,10 @@ typedef struct {
 	sb__pay_history hist;
 	sb_worker *workers;
 	size_t nworkers;
-	const sb_worker **wby_id;    /* by staff id */
+	const sb_worker **wby_id;    /* by staff id: sorted, or indexed by id - wid_lo (wdense) */
+	int64_t wid_lo;
+	size_t nwby_id;
+	int wdense;
 	town *towns;
 	size_t ntowns;
 	paid_later *paid;            /* by id, town, month */
@@ -133,8 +136,8 @@ static int wid_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* A run line's key (id_number, township_code), kept apart from the line so that sorting and
- * the pass over earlier months walk a small array in order. */
+/* A run line's key (township_code, id_number): the table's order after the month, kept apart
+ * from the line so that sorting and the pass over earlier months walk a small array in order. */
 typedef struct {
 	char id[19], town[13];
 	size_t line;                      /* index of its run_line */
@@ -144,16 +147,16 @@ static int line_key_sort(const void *a, const void *b)
 {
 	const line_key *x = a, *y = b;
 	int c;
-	if ((c = strcmp(x->id, y->id)) || (c = strcmp(x->town, y->town)))
+	if ((c = strcmp(x->town, y->town)) || (c = strcmp(x->id, y->id)))
 		return c;
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* A line's key against the key (id, town) of a stored line. */
+/* A line's key against the key (town, id) of a stored line. */
 static int line_key_cmp(const line_key *k, const char *id, const char *tw)
 {
-	int c = strcmp(k->id, id);
-	return c ? c : strcmp(k->town, tw);
+	int c = strcmp(k->town, tw);
+	return c ? c : strcmp(k->id, id);
 }
 
 static void ctx_clear(run_ctx *cx)
@@ -172,6 +175,9 @@ static void ctx_clear(run_ctx *cx)
 static const sb_worker *worker_by_id(const run_ctx *cx, int64_t id)
 {
 	size_t lo = 0, hi = cx->nworkers;
+	if (cx->wdense)
+		return id >= cx->wid_lo && (uint64_t)id - (uint64_t)cx->wid_lo < cx->nwby_id
+			       ? cx->wby_id[(uint64_t)id - (uint64_t)cx->wid_lo] : NULL;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (cx->wby_id[mid]->id < id)
@@ -829,7 +835,7 @@ static int carry_in(const run_ctx *cx, run_line *rl, const line_key *keys, size_
 	snprintf(prev, sizeof prev, "%04d-%02d", py, pm);
 	if ((error = sb__db_prepare(db, &st,
 		"SELECT id_number, township_code, due_key, ytd_months, ytd_gross, ytd_contrib, ytd_tax,"
-		" prev_months, prev_wages FROM payroll_line WHERE month = ?1 ORDER BY id_number, township_code")) < 0)
+		" prev_months, prev_wages FROM payroll_line WHERE month = ?1 ORDER BY township_code, id_number")) < 0)
 		return error;
 	sb__stmt_bind_text(st, 1, prev);
 	while ((rc = sb__stmt_step(st)) == 1) {
@@ -868,8 +874,8 @@ static int carry_in(const run_ctx *cx, run_line *rl, const line_key *keys, size_
 }
 
 /*
- * Every earlier month's lines, read once in the table's key order (month, id_number,
- * township_code) and met with the run's lines month by month (keys: the run's lines in that order): for each, the arrears now due (SPEC §7: what is due for that month now less what was
+ * Every earlier month's lines, read once in the table's key order (month, township_code,
+ * id_number) and met with the run's lines month by month (keys: the run's lines in that order): for each, the arrears now due (SPEC §7: what is due for that month now less what was
  * paid for it, either sign, one per month) and this tax year's and last year's sums. Nothing
  * is sorted or copied per earlier line.
  */
@@ -890,7 +896,7 @@ static int earlier_months(arrear **io_arr, size_t *io_narr, run_ctx *cx, run_lin
 	if ((error = sb__db_prepare(db, &st,
 		"SELECT month, id_number, township_code, first_day, last_day, probation_last, contract_fen,"
 		" contract_probation_fen, base + allowances, gross, pension + medical + unemployment + housing_fund, tax"
-		" FROM payroll_line ORDER BY month, id_number, township_code")) < 0)
+		" FROM payroll_line ORDER BY month, township_code, id_number")) < 0)
 		return error;
 	while ((rc = sb__stmt_step(st)) == 1) {
 		const char *m = sb__stmt_text(st, 0), *id = sb__stmt_text(st, 1), *tw = sb__stmt_text(st, 2);
@@ -1081,7 +1087,9 @@ int sb_payroll_run(sb_payroll_stats *out_stats, sb_db *db, const char *month, co
 	snprintf(day1, sizeof day1, "%04d-%02d-01", y, m);
 	snprintf(dayn, sizeof dayn, "%04d-%02d-%02d", y, m, dim);
 
-	if ((error = sb__db_tx_begin(db)) < 0)
+	/* The registry's pages read through SQLite's memory map, not copied in by a pread each:
+	 * the run reads every worker, person and contract. */
+	if ((error = sb__db_exec(db, "PRAGMA mmap_size = 4294967296")) < 0 || (error = sb__db_tx_begin(db)) < 0)
 		return error;
 	in_tx = 1;
 	if ((error = sb__payroll_check_open(db, mon)) < 0)
@@ -1098,13 +1106,27 @@ int sb_payroll_run(sb_payroll_stats *out_stats, sb_db *db, const char *month, co
 		goto done;
 	}
 	if (cx.nworkers) {
-		if (!(cx.wby_id = sb__malloc(cx.nworkers * sizeof *cx.wby_id))) {
+		/* Staff ids are the rows' integer keys, given out in order: nearly always a dense
+		 * range, looked up by position; a sparse one is sorted and searched. */
+		int64_t lo = cx.workers[0].id, hi = lo;
+		for (i = 1; i < cx.nworkers; i++) {
+			if (cx.workers[i].id < lo)
+				lo = cx.workers[i].id;
+			if (cx.workers[i].id > hi)
+				hi = cx.workers[i].id;
+		}
+		cx.wdense = (uint64_t)hi - (uint64_t)lo < 2 * (uint64_t)cx.nworkers + 1024;
+		cx.nwby_id = cx.wdense ? (size_t)((uint64_t)hi - (uint64_t)lo) + 1 : cx.nworkers;
+		cx.wid_lo = lo;
+		if (!(cx.wby_id = cx.wdense ? sb__calloc(cx.nwby_id, sizeof *cx.wby_id)
+					    : sb__malloc(cx.nwby_id * sizeof *cx.wby_id))) {
 			error = SB_ENOMEM;
 			goto done;
 		}
 		for (i = 0; i < cx.nworkers; i++)
-			cx.wby_id[i] = &cx.workers[i];
-		qsort(cx.wby_id, cx.nworkers, sizeof *cx.wby_id, wid_cmp);
+			cx.wby_id[cx.wdense ? (size_t)((uint64_t)cx.workers[i].id - (uint64_t)lo) : i] = &cx.workers[i];
+		if (!cx.wdense)
+			qsort(cx.wby_id, cx.nworkers, sizeof *cx.wby_id, wid_cmp);
 	}
 	if ((error = load_towns(&cx, db, cs, ncs, NULL, 0)) < 0)
 		goto done;
@@ -1169,7 +1191,7 @@ int sb_payroll_run(sb_payroll_stats *out_stats, sb_db *db, const char *month, co
 	}
 	sb_contract_info_free(cs);
 	cs = NULL;
-	/* The lines' key order (id_number, township_code) is the order they are written in and
+	/* The lines' key order (township_code, id_number) is the order they are written in and
 	 * the order each earlier month's lines are read in. */
 	if (nrun)
 		qsort(keys, nrun, sizeof *keys, line_key_sort);
@@ -1248,7 +1270,7 @@ int sb_payroll_run(sb_payroll_stats *out_stats, sb_db *db, const char *month, co
 
 	if ((error = cache_raise(&cache_was, db)) < 0 || (error = delete_month(db, mon, scope)) < 0)
 		goto done;
-	/* Written in the table's key order (month, id_number, township_code): B-tree appends
+	/* Written in the table's key order (month, township_code, id_number): B-tree appends
 	 * instead of a million inserts at random places. The texts bound stay put until the
 	 * statements are done, so they are not copied. */
 	if ((error = sb__db_prepare(db, &st,
@@ -1385,8 +1407,8 @@ int sb_payroll_get(sb_payroll **out, sb_db *db, const char *month, const char *s
 	    (error = sb__stmt_bind_text(st, 1, mon)) < 0 || (error = sb__stmt_bind_text(st, 2, lo)) < 0 ||
 	    (error = sb__stmt_bind_text(st, 3, hi)) < 0)
 		goto done;
-	/* The scope as a range of township codes: one township's export reads its own lines
-	 * through payroll_line_town, not the province's. */
+	/* The scope as a range of township codes: one township's export reads its own lines,
+	 * in the table's own order (month, township_code, id_number), not the province's. */
 	while ((rc = sb__stmt_step(st)) == 1) {
 		sb_payroll_line *l;
 		const char *tcode = sb__stmt_text(st, 2);

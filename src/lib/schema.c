@@ -254,6 +254,45 @@ const char *const sb__schema_migrations[] = {
 	"ALTER TABLE payroll_line ADD COLUMN ytd_tax INTEGER;"
 	"ALTER TABLE payroll_line ADD COLUMN prev_months INTEGER;"
 	"ALTER TABLE payroll_line ADD COLUMN prev_wages INTEGER;",
+	/* 9: payroll: a month's lines and arrears kept in employer-then-person order, the order
+	 * every export, verification and scope reads them in and the run writes them in, so that
+	 * those reads walk the table instead of looking up each row through payroll_line_town
+	 * (dropped with its table); contracts get a covering index in that order for the
+	 * question "which contracts are in force this month", which payroll run, export and
+	 * verify ask of every contract; and the workers of a range of townships are listed in
+	 * (township_code, id_number) order from their index, without a sort. */
+	"CREATE TABLE payroll_line_9 ("
+	"  month TEXT NOT NULL, id_number TEXT NOT NULL, township_code TEXT NOT NULL,"
+	"  worker_id INTEGER NOT NULL, name TEXT NOT NULL, contract TEXT NOT NULL, bank_account TEXT,"
+	"  first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, probation_last INTEGER NOT NULL,"
+	"  contract_fen INTEGER NOT NULL, contract_probation_fen INTEGER NOT NULL,"
+	"  days INTEGER NOT NULL, base INTEGER NOT NULL, allowances INTEGER NOT NULL,"
+	"  arrears INTEGER NOT NULL, gross INTEGER NOT NULL, pension INTEGER NOT NULL,"
+	"  medical INTEGER NOT NULL, unemployment INTEGER NOT NULL, housing_fund INTEGER NOT NULL,"
+	"  special INTEGER NOT NULL, tax INTEGER NOT NULL, net INTEGER NOT NULL,"
+	"  due_key BLOB, ytd_months INTEGER, ytd_gross INTEGER, ytd_contrib INTEGER, ytd_tax INTEGER,"
+	"  prev_months INTEGER, prev_wages INTEGER,"
+	"  PRIMARY KEY (month, township_code, id_number)"
+	") WITHOUT ROWID;"
+	"INSERT INTO payroll_line_9 SELECT month, id_number, township_code, worker_id, name, contract, bank_account,"
+	"  first_day, last_day, probation_last, contract_fen, contract_probation_fen, days, base, allowances,"
+	"  arrears, gross, pension, medical, unemployment, housing_fund, special, tax, net,"
+	"  due_key, ytd_months, ytd_gross, ytd_contrib, ytd_tax, prev_months, prev_wages FROM payroll_line;"
+	"DROP TABLE payroll_line;"
+	"ALTER TABLE payroll_line_9 RENAME TO payroll_line;"
+	"CREATE TABLE payroll_arrears_9 ("
+	"  month TEXT NOT NULL, id_number TEXT NOT NULL, township_code TEXT NOT NULL,"
+	"  for_month TEXT NOT NULL, amount INTEGER NOT NULL,"
+	"  PRIMARY KEY (month, township_code, id_number, for_month)"
+	") WITHOUT ROWID;"
+	"INSERT INTO payroll_arrears_9 SELECT month, id_number, township_code, for_month, amount FROM payroll_arrears;"
+	"DROP TABLE payroll_arrears;"
+	"ALTER TABLE payroll_arrears_9 RENAME TO payroll_arrears;"
+	"DROP INDEX contract_contract_township;"
+	"CREATE INDEX contract_contract_force ON contract_contract"
+	"  (township_code, id_number, start, end, probation_end, worker_id, monthly_fen, probation_fen);"
+	"DROP INDEX staff_worker_township;"
+	"CREATE INDEX staff_worker_township ON staff_worker(township_code, id_number);",
 };
 
 const int sb__schema_count = (int)(sizeof(sb__schema_migrations) / sizeof(sb__schema_migrations[0]));

@@ -191,6 +191,34 @@ int main(void)
 	p = NULL;
 	ok(rerun(db, "2026-01") == 0, "an open month can be rerun");
 	is_int(fx_count(db, "SELECT count(*) FROM payroll_line WHERE month = '2026-01'"), 8, "rerun replaces, never adds");
+	/* The run finds a contract's worker by position in the range of staff ids when the ids
+	 * are dense (they are given out in order), by search when not: both pay the same. */
+	before = show_csv(db, "2026-01");
+	ok(sb__db_exec(db, "UPDATE staff_worker SET id = id + 9000000000 WHERE id % 2 = 0;"
+			   "UPDATE contract_contract SET worker_id = worker_id + 9000000000 WHERE worker_id % 2 = 0") == 0 &&
+	   rerun(db, "2026-01") == 0, "January rerun with staff ids far apart");
+	after = show_csv(db, "2026-01");
+	ok(before && after && strcmp(before, after) == 0, "…pays every line the same");
+	free(after);
+	ok(sb__db_exec(db, "UPDATE staff_worker SET id = -id WHERE id > 9000000000;"
+			   "UPDATE contract_contract SET worker_id = -worker_id WHERE worker_id > 9000000000") == 0 &&
+	   rerun(db, "2026-01") == 0, "…and with negative ones");
+	after = show_csv(db, "2026-01");
+	ok(before && after && strcmp(before, after) == 0, "…the same");
+	free(after);
+	snprintf(xml, sizeof xml, "UPDATE staff_worker SET id = -id - 9000000000 WHERE id < 0;"
+		 "UPDATE contract_contract SET worker_id = -worker_id - 9000000000 WHERE worker_id < 0;"
+		 "UPDATE contract_contract SET worker_id = 77777 WHERE worker_id = %lld", (long long)w[1]);
+	ok(sb__db_exec(db, xml) == 0, "ids back, one contract's worker made unknown");
+	ok(rerun(db, "2026-01") < 0 && sb_error_code() == SB_ENOTFOUND, "…a contract whose worker is not in the registry is refused");
+	has_msg("worker 77777 is not in the registry", "…naming the worker");
+	snprintf(xml, sizeof xml, "UPDATE contract_contract SET worker_id = %lld WHERE worker_id = 77777", (long long)w[1]);
+	ok(sb__db_exec(db, xml) == 0 && rerun(db, "2026-01") == 0, "…and paid again once it is known");
+	after = show_csv(db, "2026-01");
+	ok(before && after && strcmp(before, after) == 0, "…as before");
+	free(before);
+	free(after);
+	before = after = NULL;
 	ok(rerun(db, "2026-02") < 0 && sb_error_code() == SB_ESTATE, "February before January is closed: refused");
 	has_msg("2026-01 is not closed", "…saying which month");
 	ok(sb_payroll_close(db, "2026-01") == 0, "January closed");

@@ -116,17 +116,14 @@ static int info_from_row(sb_contract_info *c, sb__stmt *st)
 	return 0;
 }
 
-int sb_contract_in_force(sb_contract_info **out, size_t *out_n, sb_db *db, int year, int month,
-			 const char *scope)
+int sb__contract_in_force_each(sb_db *db, int year, int month, const char *scope,
+				int (*fn)(void *ctx, const sb_contract_info *c), void *ctx)
 {
 	int error = 0, rc;
 	char first[11], last[11], lo[13], hi[13];
-	sb_contract_info *list = NULL, *grown;
-	size_t n = 0, cap = 0;
+	sb_contract_info c;
 	sb__stmt *st = NULL;
 
-	*out = NULL;
-	*out_n = 0;
 	if (month < 1 || month > 12 || year < 1900 || year > 9999)
 		return sb_error_set(SB_EINVALID, "month %04d-%02d is not a month", year, month);
 	if ((error = sb_org_scope_range(lo, hi, db, scope)) < 0)
@@ -135,7 +132,8 @@ int sb_contract_in_force(sb_contract_info **out, size_t *out_n, sb_db *db, int y
 	snprintf(last, sizeof last, "%04d-%02d-%02d", year, month, sb__days_in_month(year, month));
 	/* In force on at least one day of the month: started by its last day and not ended
 	 * before its first. The scope is a range of township codes, so that one township's
-	 * question reads that township's contracts through the index, not the province's. */
+	 * question reads that township's contracts, not the province's, from the covering index
+	 * contract_contract_force (migration 9), in its order. */
 	if ((error = sb__db_prepare(db, &st,
 		"SELECT number, worker_id, id_number, township_code, start, end, probation_end, monthly_fen, probation_fen"
 		" FROM contract_contract WHERE township_code >= ?3 AND township_code < ?4"
@@ -145,27 +143,50 @@ int sb_contract_in_force(sb_contract_info **out, size_t *out_n, sb_db *db, int y
 	    (error = sb__stmt_bind_text(st, 3, lo)) < 0 || (error = sb__stmt_bind_text(st, 4, hi)) < 0)
 		return error;
 	while ((rc = sb__stmt_step(st)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if (!(grown = sb__realloc(list, cap * sizeof *list))) {
-				error = SB_ENOMEM;
-				sb__stmt_reset(st);
-				goto done;
-			}
-			list = grown;
+		info_from_row(&c, st);
+		if ((error = fn(ctx, &c)) < 0) {
+			sb__stmt_reset(st);
+			return error;
 		}
-		info_from_row(&list[n++], st);
 	}
-	if (rc < 0) {
-		error = rc;
-		goto done;
+	return rc < 0 ? rc : 0;
+}
+
+typedef struct {
+	sb_contract_info *list;
+	size_t n, cap;
+} info_list;
+
+static int info_add(void *ctx, const sb_contract_info *c)
+{
+	info_list *l = ctx;
+	sb_contract_info *grown;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		if (!(grown = sb__realloc(l->list, cap * sizeof *grown)))
+			return SB_ENOMEM;
+		l->list = grown;
+		l->cap = cap;
 	}
-	*out = list;
-	*out_n = n;
-	list = NULL;
-done:
-	free(list);
-	return error;
+	l->list[l->n++] = *c;
+	return 0;
+}
+
+int sb_contract_in_force(sb_contract_info **out, size_t *out_n, sb_db *db, int year, int month,
+			 const char *scope)
+{
+	info_list l = { NULL, 0, 0 };
+	int error;
+
+	*out = NULL;
+	*out_n = 0;
+	if ((error = sb__contract_in_force_each(db, year, month, scope, info_add, &l)) < 0) {
+		free(l.list);
+		return error;
+	}
+	*out = l.list;
+	*out_n = l.n;
+	return 0;
 }
 
 void sb_contract_info_free(sb_contract_info *list)

@@ -19,6 +19,14 @@ int sb__contract_record(sb_db *db, const sb_contract_info *c);
  */
 int sb__contract_next_number(char out[48], sb_db *db, const char *township, int year);
 
+/*
+ * sb_contract_in_force one contract at a time, in the same order (employer, person, start),
+ * without a list: `fn` gets each (valid during the call); a negative return stops the pass
+ * and is returned.
+ */
+int sb__contract_in_force_each(sb_db *db, int year, int month, const char *scope,
+				int (*fn)(void *ctx, const sb_contract_info *c), void *ctx);
+
 /* Labour Contract Law Art. 19: the longest probation (months) for a term of `term_months`
  * (0: open-ended). */
 int sb__contract_probation_max(int term_months);

@@ -1376,16 +1376,14 @@ void sb_payroll_free(sb_payroll *p)
 	free(p);
 }
 
-int sb_payroll_get(sb_payroll **out, sb_db *db, const char *month, const char *scope)
+int sb__payroll_each(int *out_closed, sb_db *db, const char *month, const char *scope,
+		     int (*fn)(void *ctx, const sb_payroll_line *l), void *ctx)
 {
-	sb_payroll *p = NULL;
 	sb__stmt *st;
 	int error = 0, rc, y, m, closed, exists;
-	size_t cap = 0;
 	char mon[8], lo[13], hi[13];
-	void *grown;
+	sb_payroll_line l;
 
-	*out = NULL;
 	if (!month || sb__month_parse(month, &y, &m) < 0)
 		return sb_error_set(SB_EUSAGE, "'%s' is not a month YYYY-MM", month ? month : "");
 	snprintf(mon, sizeof mon, "%04d-%02d", y, m);
@@ -1395,10 +1393,10 @@ int sb_payroll_get(sb_payroll **out, sb_db *db, const char *month, const char *s
 		return sb_error_set(SB_ENOTFOUND, "payroll %s has not been run", mon);
 	if ((error = sb_org_scope_range(lo, hi, db, scope)) < 0)
 		return error;
-	if (!(p = sb__calloc(1, sizeof *p)))
-		return SB_ENOMEM;
-	sb__copy(p->month, sizeof p->month, mon);
-	p->closed = closed;
+	if (out_closed)
+		*out_closed = closed;
+	/* The scope as a range of township codes: one township's export reads its own lines,
+	 * in the table's own order (month, township_code, id_number), not the province's. */
 	if ((error = sb__db_prepare(db, &st,
 		"SELECT id_number, name, township_code, contract, bank_account, days, base, allowances, arrears, gross,"
 		" pension, medical, unemployment, housing_fund, special, tax, net"
@@ -1406,57 +1404,80 @@ int sb_payroll_get(sb_payroll **out, sb_db *db, const char *month, const char *s
 		" ORDER BY township_code, id_number")) < 0 ||
 	    (error = sb__stmt_bind_text(st, 1, mon)) < 0 || (error = sb__stmt_bind_text(st, 2, lo)) < 0 ||
 	    (error = sb__stmt_bind_text(st, 3, hi)) < 0)
-		goto done;
-	/* The scope as a range of township codes: one township's export reads its own lines,
-	 * in the table's own order (month, township_code, id_number), not the province's. */
+		return error;
+	memset(&l, 0, sizeof l);
+	sb__copy(l.month, sizeof l.month, mon);
 	while ((rc = sb__stmt_step(st)) == 1) {
-		sb_payroll_line *l;
-		const char *tcode = sb__stmt_text(st, 2);
-		if (p->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			if (!(grown = sb__realloc(p->lines, cap * sizeof *p->lines))) {
-				sb__stmt_reset(st);
-				error = SB_ENOMEM;
-				goto done;
-			}
-			p->lines = grown;
-		}
-		l = &p->lines[p->n];
-		memset(l, 0, sizeof *l);
-		sb__copy(l->month, sizeof l->month, mon);
-		sb__copy(l->id_number, sizeof l->id_number, sb__stmt_text(st, 0));
-		sb__copy(l->township_code, sizeof l->township_code, tcode);
-		sb__copy(l->contract, sizeof l->contract, sb__stmt_text(st, 3));
-		l->name = sb__strdup(sb__stmt_text(st, 1));
-		l->bank_account = sb__strdup(sb__stmt_text(st, 4));
-		p->n++;
-		if (!l->name || !l->bank_account) {
+		sb__copy(l.id_number, sizeof l.id_number, sb__stmt_text(st, 0));
+		sb__copy(l.township_code, sizeof l.township_code, sb__stmt_text(st, 2));
+		sb__copy(l.contract, sizeof l.contract, sb__stmt_text(st, 3));
+		l.name = (char *)sb__stmt_text(st, 1);
+		l.bank_account = (char *)sb__stmt_text(st, 4);
+		l.days = (int)sb__stmt_int64(st, 5);
+		l.base = sb__stmt_int64(st, 6);
+		l.allowances = sb__stmt_int64(st, 7);
+		l.arrears = sb__stmt_int64(st, 8);
+		l.gross = sb__stmt_int64(st, 9);
+		l.pension = sb__stmt_int64(st, 10);
+		l.medical = sb__stmt_int64(st, 11);
+		l.unemployment = sb__stmt_int64(st, 12);
+		l.housing_fund = sb__stmt_int64(st, 13);
+		l.special_deductions = sb__stmt_int64(st, 14);
+		l.tax = sb__stmt_int64(st, 15);
+		l.net = sb__stmt_int64(st, 16);
+		if ((error = fn(ctx, &l)) < 0) {
 			sb__stmt_reset(st);
-			error = SB_ENOMEM;
-			goto done;
+			return error;
 		}
-		l->days = (int)sb__stmt_int64(st, 5);
-		l->base = sb__stmt_int64(st, 6);
-		l->allowances = sb__stmt_int64(st, 7);
-		l->arrears = sb__stmt_int64(st, 8);
-		l->gross = sb__stmt_int64(st, 9);
-		l->pension = sb__stmt_int64(st, 10);
-		l->medical = sb__stmt_int64(st, 11);
-		l->unemployment = sb__stmt_int64(st, 12);
-		l->housing_fund = sb__stmt_int64(st, 13);
-		l->special_deductions = sb__stmt_int64(st, 14);
-		l->tax = sb__stmt_int64(st, 15);
-		l->net = sb__stmt_int64(st, 16);
 	}
-	if (rc < 0) {
-		error = rc;
-		goto done;
+	return rc < 0 ? rc : 0;
+}
+
+typedef struct {
+	sb_payroll *p;
+	size_t cap;
+} line_list;
+
+static int line_add(void *ctx, const sb_payroll_line *from)
+{
+	line_list *ll = ctx;
+	sb_payroll *p = ll->p;
+	sb_payroll_line *l;
+	void *grown;
+
+	if (p->n == ll->cap) {
+		size_t cap = ll->cap ? ll->cap * 2 : 256;
+		if (!(grown = sb__realloc(p->lines, cap * sizeof *p->lines)))
+			return SB_ENOMEM;
+		p->lines = grown;
+		ll->cap = cap;
 	}
-	*out = p;
-	p = NULL;
-done:
-	sb_payroll_free(p);
-	return error;
+	l = &p->lines[p->n];
+	*l = *from;
+	l->name = sb__strdup(from->name ? from->name : "");
+	l->bank_account = sb__strdup(from->bank_account ? from->bank_account : "");
+	p->n++;
+	return l->name && l->bank_account ? 0 : SB_ENOMEM;
+}
+
+int sb_payroll_get(sb_payroll **out, sb_db *db, const char *month, const char *scope)
+{
+	line_list ll;
+	int error, y, m;
+
+	*out = NULL;
+	if (!month || sb__month_parse(month, &y, &m) < 0)
+		return sb_error_set(SB_EUSAGE, "'%s' is not a month YYYY-MM", month ? month : "");
+	if (!(ll.p = sb__calloc(1, sizeof *ll.p)))
+		return SB_ENOMEM;
+	ll.cap = 0;
+	snprintf(ll.p->month, sizeof ll.p->month, "%04d-%02d", y, m);
+	if ((error = sb__payroll_each(&ll.p->closed, db, month, scope, line_add, &ll)) < 0) {
+		sb_payroll_free(ll.p);
+		return error;
+	}
+	*out = ll.p;
+	return 0;
 }
 
 int sb_payroll_close(sb_db *db, const char *month)

@@ -19,6 +19,7 @@
 #include <libxml/tree.h>
 
 #include "common_internal.h"
+#include "contract_internal.h"
 #include "db_internal.h"
 #include "pay_internal.h"
 #include "xml_internal.h"
@@ -735,20 +736,6 @@ static int tree_elements(reading *r, xmlNodePtr root)
 	return 0;
 }
 
-typedef struct {
-	const char *id;
-	long line;
-} by_id;
-
-static int by_id_cmp(const void *a, const void *b)
-{
-	const by_id *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-	if (c == 0)
-		c = x->line < y->line ? -1 : x->line > y->line;
-	return c;
-}
-
 static int contract_cmp(const void *a, const void *b)
 {
 	const sb_contract_info *x = a, *y = b;
@@ -767,8 +754,7 @@ static int check_file(reading *r)
 {
 	char want[32];
 	int64_t hdr;
-	by_id *ids = NULL;
-	size_t k;
+	size_t *slot = NULL, k, cap = 16, at;
 	int i;
 
 	if (sb_decimal_parse(&hdr, r->header[F_COUNT] ? r->header[F_COUNT] : "", 0) < 0 || hdr != (int64_t)r->n)
@@ -780,17 +766,28 @@ static int check_file(reading *r)
 			problem(&r->pr, "%s:%ld: <header> %s: %s, but the lines add up to %s", r->path, r->header_line,
 				amount_names[i], h, sb_money_format(want, sizeof want, r->tot[i]));
 	}
-	if (r->n && !(ids = sb__malloc(r->n * sizeof *ids)))
+	/* Each ID number in a hash table (open addressing, at most half full) of the line that
+	 * last had it: a second line of a person is named, in the file's order, with the one
+	 * before it. */
+	while (cap < 2 * r->n)
+		cap *= 2;
+	if (!(slot = sb__calloc(cap, sizeof *slot)))
 		return SB_ENOMEM;
-	for (k = 0; k < r->n; k++)
-		ids[k].id = arena_at(r, r->lines[k].id), ids[k].line = r->lines[k].line;
-	if (r->n)
-		qsort(ids, r->n, sizeof *ids, by_id_cmp);
-	for (k = 1; k < r->n; k++)
-		if (strcmp(ids[k - 1].id, ids[k].id) == 0)
-			problem(&r->pr, "%s:%ld: <line> %s: duplicate: the same person is paid on line %ld too", r->path,
-				ids[k].line, ids[k].id, ids[k - 1].line);
-	free(ids);
+	for (k = 0; k < r->n; k++) {
+		const char *id = arena_at(r, r->lines[k].id);
+		const unsigned char *c;
+		uint64_t hash = 14695981039346656037u; /* FNV-1a */
+		for (c = (const unsigned char *)id; *c; c++)
+			hash = (hash ^ *c) * 1099511628211u;
+		for (at = (size_t)hash & (cap - 1); slot[at]; at = (at + 1) & (cap - 1))
+			if (strcmp(arena_at(r, r->lines[slot[at] - 1].id), id) == 0) {
+				problem(&r->pr, "%s:%ld: <line> %s: duplicate: the same person is paid on line %ld too", r->path,
+					r->lines[k].line, id, r->lines[slot[at] - 1].line);
+				break;
+			}
+		slot[at] = k + 1;
+	}
+	free(slot);
 	return 0;
 }
 
@@ -827,22 +824,100 @@ static void find_sorted(sb_contract_info **out_c, sb_payroll_line **out_l, sb_co
 		*out_l = bsearch(&lkey, reg->lines, reg->n, sizeof lkey, regline_cmp);
 }
 
-/*
- * Ghosts and changed amounts: every line against the contracts in force and the run. The
- * registry reads both in employer-then-person order, which is also the order of an export;
- * when the file's lines are in that order (checked) the three are merged in one pass, else
- * the contracts and lines are sorted and searched. Both find the same contract and line.
- */
-static int check_registry(reading *r, sb_db *db)
+/* What the registry says of one file line, in either way of meeting them. */
+enum { HAS_CONTRACT = 1, HAS_LINE = 2, DIFFERS = 4 };
+
+typedef struct {
+	int which;      /* the first field that differs: an amount (0 .. A_N - 1), or A_N for days */
+	int64_t want;   /* the registry's value of it */
+} difference;
+
+/* The registry's line `l` against file line `k` (same person and employer). */
+static void compare_line(unsigned char *mark, difference *diff, const reading *r, size_t k,
+			 const sb_payroll_line *l)
 {
-	char got[32], want[32];
-	sb_contract_info *cs = NULL;
+	const vline *fl = &r->lines[k];
+	int64_t reg_a[A_N], d;
+	int i;
+
+	mark[k] |= HAS_LINE;
+	line_amounts(reg_a, l);
+	for (i = 0; i < A_N && fl->a[i] == reg_a[i]; i++)
+		;
+	if (i < A_N) {
+		mark[k] |= DIFFERS;
+		diff[k].which = i;
+		diff[k].want = reg_a[i];
+	} else if (sb_decimal_parse(&d, arena_at(r, fl->days), 0) < 0 || d != l->days) {
+		mark[k] |= DIFFERS;
+		diff[k].which = A_N;
+		diff[k].want = l->days;
+	}
+}
+
+/* The merge: the registry's rows arrive in (employer, person) order and meet the file's
+ * lines, which are in that order, strictly (checked before), at `at`. */
+typedef struct {
+	const reading *r;
+	unsigned char *mark;
+	difference *diff;
+	size_t at;
+	size_t nreg;
+	char last_town[13], last_id[19]; /* the previous row's key: the order is checked */
+	int out_of_order;
+} merging;
+
+static int merge_key(merging *mg, const char *town, const char *id, int strict)
+{
+	int c = town_id_cmp(mg->last_town, mg->last_id, town, id);
+	if (c > 0 || (strict && c == 0 && mg->last_town[0])) {
+		mg->out_of_order = 1;
+		return SB_EINVALID;
+	}
+	sb__copy(mg->last_town, sizeof mg->last_town, town);
+	sb__copy(mg->last_id, sizeof mg->last_id, id);
+	while (mg->at < mg->r->n && town_id_cmp(arena_at(mg->r, mg->r->lines[mg->at].town),
+						arena_at(mg->r, mg->r->lines[mg->at].id), town, id) < 0)
+		mg->at++;
+	return mg->at < mg->r->n && town_id_cmp(arena_at(mg->r, mg->r->lines[mg->at].town),
+						arena_at(mg->r, mg->r->lines[mg->at].id), town, id) == 0;
+}
+
+static int merge_contract(void *ctx, const sb_contract_info *c)
+{
+	merging *mg = ctx;
+	int hit = merge_key(mg, c->township_code, c->id_number, 0);
+	if (hit < 0)
+		return hit;
+	if (hit && strcmp(arena_at(mg->r, mg->r->lines[mg->at].contract), c->number) == 0)
+		mg->mark[mg->at] |= HAS_CONTRACT;
+	return 0;
+}
+
+static int merge_line(void *ctx, const sb_payroll_line *l)
+{
+	merging *mg = ctx;
+	int hit = merge_key(mg, l->township_code, l->id_number, 1);
+	if (hit < 0)
+		return hit;
+	mg->nreg++;
+	if (hit)
+		compare_line(mg->mark, mg->diff, mg->r, mg->at, l);
+	return 0;
+}
+
+/* The same by search in sorted copies, for a file whose lines are not in that order. */
+static int search_registry(unsigned char *mark, difference *diff, size_t *out_nreg, int *out_have_reg,
+			   const reading *r, sb_db *db)
+{
+	sb_contract_info *cs = NULL, *c;
 	sb_payroll *reg = NULL;
-	size_t ncs = 0, k, ic = 0, il = 0, nreg;
-	int error = 0, y, m, i, merge = 1;
+	sb_payroll_line *l;
+	size_t ncs = 0, k;
+	int error, y, m;
 
 	sb__month_parse(r->month, &y, &m);
-	if ((error = read_mapped(db)) < 0 || (error = sb_contract_in_force(&cs, &ncs, db, y, m, r->scope)) < 0)
+	if ((error = sb_contract_in_force(&cs, &ncs, db, y, m, r->scope)) < 0)
 		goto done;
 	error = sb_payroll_get(&reg, db, r->month, r->scope);
 	if (error == SB_ENOTFOUND) {
@@ -851,75 +926,107 @@ static int check_registry(reading *r, sb_db *db)
 	} else if (error < 0) {
 		goto done;
 	}
-	nreg = reg ? reg->n : 0;
-	for (k = 1; merge && k < r->n; k++)
-		merge = town_id_cmp(arena_at(r, r->lines[k - 1].town), arena_at(r, r->lines[k - 1].id),
-				    arena_at(r, r->lines[k].town), arena_at(r, r->lines[k].id)) < 0;
-	for (k = 1; merge && k < ncs; k++)
-		merge = town_id_cmp(cs[k - 1].township_code, cs[k - 1].id_number, cs[k].township_code,
-				    cs[k].id_number) <= 0;
-	for (k = 1; merge && k < nreg; k++)
-		merge = town_id_cmp(reg->lines[k - 1].township_code, reg->lines[k - 1].id_number,
-				    reg->lines[k].township_code, reg->lines[k].id_number) < 0;
-	if (!merge) {
-		if (ncs)
-			qsort(cs, ncs, sizeof *cs, contract_cmp);
-		if (nreg)
-			qsort(reg->lines, nreg, sizeof *reg->lines, regline_cmp);
-	}
+	*out_have_reg = reg != NULL;
+	*out_nreg = reg ? reg->n : 0;
+	if (ncs)
+		qsort(cs, ncs, sizeof *cs, contract_cmp);
+	if (reg && reg->n)
+		qsort(reg->lines, reg->n, sizeof *reg->lines, regline_cmp);
 	for (k = 0; k < r->n; k++) {
 		const vline *fl = &r->lines[k];
-		const char *id = arena_at(r, fl->id), *town = arena_at(r, fl->town);
-		const char *number = arena_at(r, fl->contract), *days = arena_at(r, fl->days);
-		sb_contract_info *c = NULL;
-		sb_payroll_line *l = NULL;
-		int64_t reg_a[A_N], d;
-
-		if (merge) {
-			size_t j;
-			while (ic < ncs && town_id_cmp(cs[ic].township_code, cs[ic].id_number, town, id) < 0)
-				ic++;
-			for (j = ic; j < ncs && town_id_cmp(cs[j].township_code, cs[j].id_number, town, id) == 0; j++)
-				if (strcmp(cs[j].number, number) == 0) {
-					c = &cs[j];
-					break;
-				}
-			while (il < nreg && town_id_cmp(reg->lines[il].township_code, reg->lines[il].id_number, town, id) < 0)
-				il++;
-			if (c && il < nreg &&
-			    town_id_cmp(reg->lines[il].township_code, reg->lines[il].id_number, town, id) == 0)
-				l = &reg->lines[il];
-		} else {
-			find_sorted(&c, &l, cs, ncs, reg, id, town, number);
-		}
-		if (!c) {
-			problem(&r->pr, "%s:%ld: <line> %s: ghost worker: no signed contract %s of this person with %s is in force in %s",
-				r->path, fl->line, id, number, town, r->month);
-			continue;
-		}
-		if (!l) {
-			problem(&r->pr, "%s:%ld: <line> %s: the registry's payroll of %s has no line for this person",
-				r->path, fl->line, id, r->month);
-			continue;
-		}
-		line_amounts(reg_a, l);
-		for (i = 0; i < A_N; i++)
-			if (fl->a[i] != reg_a[i]) {
-				problem(&r->pr, "%s:%ld: <line> %s: wrong amount: %s %s, the registry's payroll says %s",
-					r->path, fl->line, id, amount_names[i], sb_money_format(got, sizeof got, fl->a[i]),
-					sb_money_format(want, sizeof want, reg_a[i]));
-				break;
-			}
-		if (i == A_N && (sb_decimal_parse(&d, days, 0) < 0 || d != l->days))
-			problem(&r->pr, "%s:%ld: <line> %s: wrong amount: days %s, the registry's payroll says %d",
-				r->path, fl->line, id, days, l->days);
+		find_sorted(&c, &l, cs, ncs, reg, arena_at(r, fl->id), arena_at(r, fl->town), arena_at(r, fl->contract));
+		if (c)
+			mark[k] |= HAS_CONTRACT;
+		if (l)
+			compare_line(mark, diff, r, k, l);
 	}
-	if (r->pr.n == 0 && reg && reg->n != r->n)
-		problem(&r->pr, "%s: the registry's payroll of %s under %s has %zu lines, the file %zu", r->path,
-			r->month, r->scope, reg->n, r->n);
 done:
 	sb_payroll_free(reg);
 	sb_contract_info_free(cs);
+	return error;
+}
+
+/*
+ * Ghosts and changed amounts: every line against the contracts in force and the run. The
+ * registry reads both in employer-then-person order, which is also the order of an export;
+ * when the file's lines are in that order (checked), each of the two reads meets them in
+ * one pass, a row at a time, with nothing of the registry kept; else the contracts and lines
+ * are listed, sorted and searched. Both find the same contract and line, and the problems
+ * are then named in the file's order.
+ */
+static int check_registry(reading *r, sb_db *db)
+{
+	char got[32], want[32];
+	unsigned char *mark = NULL;
+	difference *diff = NULL;
+	merging mg;
+	size_t k, nreg = 0;
+	int error = 0, y, m, merge = 1, have_reg = 1;
+
+	sb__month_parse(r->month, &y, &m);
+	if ((error = read_mapped(db)) < 0)
+		return error;
+	if (r->n && (!(mark = sb__calloc(r->n, 1)) || !(diff = sb__malloc(r->n * sizeof *diff)))) {
+		error = SB_ENOMEM;
+		goto done;
+	}
+	for (k = 1; merge && k < r->n; k++)
+		merge = town_id_cmp(arena_at(r, r->lines[k - 1].town), arena_at(r, r->lines[k - 1].id),
+				    arena_at(r, r->lines[k].town), arena_at(r, r->lines[k].id)) < 0;
+	if (merge) {
+		memset(&mg, 0, sizeof mg);
+		mg.r = r;
+		mg.mark = mark;
+		mg.diff = diff;
+		error = sb__contract_in_force_each(db, y, m, r->scope, merge_contract, &mg);
+		if (error == 0) {
+			mg.at = 0;
+			mg.last_town[0] = mg.last_id[0] = '\0';
+			error = sb__payroll_each(NULL, db, r->month, r->scope, merge_line, &mg);
+			if (error == SB_ENOTFOUND) {
+				sb_error_clear();
+				error = 0;
+				have_reg = 0;
+			}
+		}
+		nreg = mg.nreg;
+		if (error < 0 && mg.out_of_order) {
+			/* not the order asked for: decide by search instead */
+			sb_error_clear();
+			error = 0;
+			merge = 0;
+			memset(mark, 0, r->n);
+			have_reg = 1;
+		} else if (error < 0) {
+			goto done;
+		}
+	}
+	if (!merge && (error = search_registry(mark, diff, &nreg, &have_reg, r, db)) < 0)
+		goto done;
+	for (k = 0; k < r->n; k++) {
+		const vline *fl = &r->lines[k];
+		const char *id = arena_at(r, fl->id);
+		if (!(mark[k] & HAS_CONTRACT))
+			problem(&r->pr, "%s:%ld: <line> %s: ghost worker: no signed contract %s of this person with %s is in force in %s",
+				r->path, fl->line, id, arena_at(r, fl->contract), arena_at(r, fl->town), r->month);
+		else if (!(mark[k] & HAS_LINE))
+			problem(&r->pr, "%s:%ld: <line> %s: the registry's payroll of %s has no line for this person",
+				r->path, fl->line, id, r->month);
+		else if ((mark[k] & DIFFERS) && diff[k].which < A_N)
+			problem(&r->pr, "%s:%ld: <line> %s: wrong amount: %s %s, the registry's payroll says %s",
+				r->path, fl->line, id, amount_names[diff[k].which],
+				sb_money_format(got, sizeof got, fl->a[diff[k].which]),
+				sb_money_format(want, sizeof want, diff[k].want));
+		else if (mark[k] & DIFFERS)
+			problem(&r->pr, "%s:%ld: <line> %s: wrong amount: days %s, the registry's payroll says %lld",
+				r->path, fl->line, id, arena_at(r, fl->days), (long long)diff[k].want);
+	}
+	if (r->pr.n == 0 && have_reg && nreg != r->n)
+		problem(&r->pr, "%s: the registry's payroll of %s under %s has %zu lines, the file %zu", r->path,
+			r->month, r->scope, nreg, r->n);
+done:
+	free(mark);
+	free(diff);
 	return error;
 }
 

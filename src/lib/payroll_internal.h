@@ -13,6 +13,15 @@
  * month was already run: months are run and closed in order, and a closed one never changes. */
 int sb__payroll_check_open(sb_db *db, const char *month);
 
+/*
+ * sb_payroll_get one line at a time, in the same order (employer, then person), without a
+ * list: `fn` gets each line, its name and account valid during the call only; a negative
+ * return stops the pass and is returned. *out_closed (may be NULL): the month is closed.
+ * SB_ENOTFOUND when the month has not been run.
+ */
+int sb__payroll_each(int *out_closed, sb_db *db, const char *month, const char *scope,
+		     int (*fn)(void *ctx, const sb_payroll_line *l), void *ctx);
+
 /* The unsigned export XML of `p` for `scope` (xsd/payroll.xsd): header with the count and
  * the column totals, then the lines in order. `name` (may be NULL) is the division's name.
  * *out is the caller's. */

@@ -417,6 +417,35 @@ int main(void)
 		m->lines[0].arrears -= 10000;
 		m->lines[0].gross -= 10000;
 		m->lines[0].net -= 10000;
+		/* the days paid changed (no amount depends on them in the file) */
+		m->lines[0].days -= 1;
+		ok(sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL) == 0 && sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 &&
+		   sb__write_file(bad, sx, sl, 0644) == 0, "re-signed with a day less");
+		free(doc);
+		free(sx);
+		ok(sb_payroll_verify(&v, bad, ca, NULL, db) < 0, "the registry refutes the days");
+		snprintf(path, sizeof path, "<line> %s: wrong amount: days %d, the registry's payroll says %d", m->lines[0].id_number,
+			 m->lines[0].days, m->lines[0].days + 1);
+		has_msg(path, "…naming both");
+		m->lines[0].days += 1;
+		/* the registry without one of the file's lines (removed here inside a transaction
+		 * that is then rolled back: a closed month cannot lose a line otherwise) */
+		ok(sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL) == 0 && sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 &&
+		   sb__write_file(bad, sx, sl, 0644) == 0 && sb_payroll_verify(&v, bad, ca, NULL, db) == 0,
+		   "the file as exported verifies");
+		sb_payroll_verified_clear(&v);
+		free(doc);
+		free(sx);
+		snprintf(xml, sizeof xml, "DELETE FROM payroll_line WHERE month = '2026-03' AND id_number = '%s'", m->lines[2].id_number);
+		ok(sb__db_tx_begin(db) == 0 && sb__db_exec(db, xml) == 0, "a line taken from the registry");
+		ok(sb_payroll_verify(&v, bad, ca, NULL, db) < 0, "…is missed");
+		snprintf(path, sizeof path, "<line> %s: the registry's payroll of 2026-03 has no line for this person",
+			 m->lines[2].id_number);
+		has_msg(path, "…naming the person");
+		sb__db_tx_end(db, SB_EINVALID);
+		sb_error_clear();
+		ok(sb_payroll_verify(&v, bad, ca, NULL, db) == 0, "…and found again once the change is rolled back");
+		sb_payroll_verified_clear(&v);
 		/* a duplicate: the same person twice */
 		grown = realloc(m->lines, (m->n + 1) * sizeof *m->lines);
 		m->lines = grown;
@@ -432,6 +461,24 @@ int main(void)
 		fx_id(id, 2);
 		snprintf(path, sizeof path, "<line> %s: duplicate: the same person is paid on line 5 too", id);
 		has_msg(path, "…naming the person and both lines");
+		/* a third time: each line after the first is named, in the file's order, with the
+		 * one before it */
+		grown = realloc(m->lines, (m->n + 1) * sizeof *m->lines);
+		m->lines = grown;
+		m->lines[m->n] = m->lines[1];
+		m->lines[m->n].name = strdup(m->lines[1].name);
+		m->lines[m->n].bank_account = strdup(m->lines[1].bank_account);
+		m->n++;
+		ok(sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL) == 0 && sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 &&
+		   sb__write_file(bad, sx, sl, 0644) == 0, "re-signed with the person a third time");
+		free(doc);
+		free(sx);
+		ok(sb_payroll_verify(&v, bad, ca, NULL, NULL) < 0, "refused");
+		snprintf(path, sizeof path, ":9: <line> %s: duplicate: the same person is paid on line 5 too (and 1 more problem)", id);
+		has_msg(path, "…the first named first, and the other counted");
+		m->n--;
+		free(m->lines[m->n].name);
+		free(m->lines[m->n].bank_account);
 		/* a ghost: someone without a contract */
 		fx_id(m->lines[m->n - 1].id_number, 99);
 		ok(sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL) == 0 && sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 &&

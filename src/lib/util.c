@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,13 +81,38 @@ static void *nomem(void)
 	return NULL;
 }
 
+/*
+ * A block of many megabytes (a province's lines, workers, contracts) is asked to be backed by
+ * the kernel's huge pages where it allows them only on request ("madvise", Debian's
+ * default): one page fault for 2 MiB instead of 512, which is a fifth of a million-line
+ * payroll's time. Only whole huge pages inside the block are named; a kernel or libc without
+ * the request simply ignores it (it is advice, and its failure changes nothing).
+ */
+#define BIG_BLOCK ((size_t)8 << 20)
+static void *big(void *p, size_t size)
+{
+#if defined(MADV_HUGEPAGE)
+	if (p && size >= BIG_BLOCK) {
+		uintptr_t lo = ((uintptr_t)p + ((uintptr_t)2 << 20) - 1) & ~(((uintptr_t)2 << 20) - 1);
+		uintptr_t hi = ((uintptr_t)p + size) & ~(((uintptr_t)2 << 20) - 1);
+		int saved = errno;
+		if (hi > lo)
+			(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+		errno = saved;
+	}
+#else
+	(void)size;
+#endif
+	return p;
+}
+
 void *sb__malloc(size_t size)
 {
 	void *p;
 	if (sb__fault("alloc"))
 		return nomem();
 	p = malloc(size ? size : 1);
-	return p ? p : nomem();
+	return p ? big(p, size) : nomem();
 }
 
 void *sb__calloc(size_t n, size_t size)
@@ -94,7 +121,7 @@ void *sb__calloc(size_t n, size_t size)
 	if (sb__fault("alloc"))
 		return nomem();
 	p = calloc(n ? n : 1, size ? size : 1);
-	return p ? p : nomem();
+	return p ? big(p, n && size && n <= SIZE_MAX / size ? n * size : 0) : nomem();
 }
 
 void *sb__realloc(void *old, size_t size)
@@ -103,7 +130,7 @@ void *sb__realloc(void *old, size_t size)
 	if (sb__fault("alloc"))
 		return nomem();
 	p = realloc(old, size ? size : 1);
-	return p ? p : nomem();
+	return p ? big(p, size) : nomem();
 }
 
 char *sb__strndup(const char *s, size_t n)

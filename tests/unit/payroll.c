@@ -115,6 +115,33 @@ static int tamper(const char *in, const char *out, const char *from, const char 
 	return error;
 }
 
+/* `m` rendered for township A, signed by `s` and written to `path`. */
+static int resign(const sb_payroll *m, const sb_signer *s, const char *path)
+{
+	char *doc = NULL, *sx = NULL;
+	size_t dl = 0, sl = 0;
+	int error;
+	if ((error = sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL)) == 0 &&
+	    (error = sb_sign_xml(&sx, &sl, s, doc, dl)) == 0)
+		error = sb__write_file(path, sx, sl, 0644);
+	free(doc);
+	free(sx);
+	return error;
+}
+
+/* A copy of line k appended to `m`. */
+static void add_copy(sb_payroll *m, size_t k)
+{
+	sb_payroll_line *grown = realloc(m->lines, (m->n + 1) * sizeof *m->lines);
+	if (!grown)
+		abort();
+	m->lines = grown;
+	m->lines[m->n] = m->lines[k];
+	m->lines[m->n].name = strdup(m->lines[k].name);
+	m->lines[m->n].bank_account = strdup(m->lines[k].bank_account);
+	m->n++;
+}
+
 int main(void)
 {
 	const char *dir = tap_tmpdir("payroll");
@@ -398,18 +425,12 @@ int main(void)
 	/* consistent files (totals recomputed) that only the registry can refute */
 	{
 		sb_payroll *m = NULL;
-		char *doc = NULL, *sx = NULL;
-		size_t dl = 0, sl = 0;
-		sb_payroll_line *grown;
 		ok(sb_payroll_get(&m, db, "2026-03", FX_TOWN_A) == 0 && m->n == 5, "March of A read back");
 		/* a changed amount, arithmetic kept */
 		m->lines[0].arrears += 10000;
 		m->lines[0].gross += 10000;
 		m->lines[0].net += 10000;
-		ok(sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL) == 0 && sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 &&
-		   sb__write_file(bad, sx, sl, 0644) == 0, "re-signed with a consistent change");
-		free(doc);
-		free(sx);
+		ok(resign(m, signer, bad) == 0, "re-signed with a consistent change");
 		ok(sb_payroll_verify(&v, bad, ca, NULL, NULL) == 0, "without the registry it passes");
 		sb_payroll_verified_clear(&v);
 		ok(sb_payroll_verify(&v, bad, ca, NULL, db) < 0, "with the registry it fails");
@@ -419,10 +440,7 @@ int main(void)
 		m->lines[0].net -= 10000;
 		/* the days paid changed (no amount depends on them in the file) */
 		m->lines[0].days -= 1;
-		ok(sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL) == 0 && sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 &&
-		   sb__write_file(bad, sx, sl, 0644) == 0, "re-signed with a day less");
-		free(doc);
-		free(sx);
+		ok(resign(m, signer, bad) == 0, "re-signed with a day less");
 		ok(sb_payroll_verify(&v, bad, ca, NULL, db) < 0, "the registry refutes the days");
 		snprintf(path, sizeof path, "<line> %s: wrong amount: days %d, the registry's payroll says %d", m->lines[0].id_number,
 			 m->lines[0].days, m->lines[0].days + 1);
@@ -430,12 +448,8 @@ int main(void)
 		m->lines[0].days += 1;
 		/* the registry without one of the file's lines (removed here inside a transaction
 		 * that is then rolled back: a closed month cannot lose a line otherwise) */
-		ok(sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL) == 0 && sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 &&
-		   sb__write_file(bad, sx, sl, 0644) == 0 && sb_payroll_verify(&v, bad, ca, NULL, db) == 0,
-		   "the file as exported verifies");
+		ok(resign(m, signer, bad) == 0 && sb_payroll_verify(&v, bad, ca, NULL, db) == 0, "the file as exported verifies");
 		sb_payroll_verified_clear(&v);
-		free(doc);
-		free(sx);
 		snprintf(xml, sizeof xml, "DELETE FROM payroll_line WHERE month = '2026-03' AND id_number = '%s'", m->lines[2].id_number);
 		ok(sb__db_tx_begin(db) == 0 && sb__db_exec(db, xml) == 0, "a line taken from the registry");
 		ok(sb_payroll_verify(&v, bad, ca, NULL, db) < 0, "…is missed");
@@ -447,32 +461,16 @@ int main(void)
 		ok(sb_payroll_verify(&v, bad, ca, NULL, db) == 0, "…and found again once the change is rolled back");
 		sb_payroll_verified_clear(&v);
 		/* a duplicate: the same person twice */
-		grown = realloc(m->lines, (m->n + 1) * sizeof *m->lines);
-		m->lines = grown;
-		m->lines[m->n] = m->lines[1];
-		m->lines[m->n].name = strdup(m->lines[1].name);
-		m->lines[m->n].bank_account = strdup(m->lines[1].bank_account);
-		m->n++;
-		ok(sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL) == 0 && sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 &&
-		   sb__write_file(bad, sx, sl, 0644) == 0, "re-signed with a duplicate line");
-		free(doc);
-		free(sx);
+		add_copy(m, 1);
+		ok(resign(m, signer, bad) == 0, "re-signed with a duplicate line");
 		ok(sb_payroll_verify(&v, bad, ca, NULL, NULL) < 0, "a duplicate is refused");
 		fx_id(id, 2);
 		snprintf(path, sizeof path, "<line> %s: duplicate: the same person is paid on line 5 too", id);
 		has_msg(path, "…naming the person and both lines");
 		/* a third time: each line after the first is named, in the file's order, with the
 		 * one before it */
-		grown = realloc(m->lines, (m->n + 1) * sizeof *m->lines);
-		m->lines = grown;
-		m->lines[m->n] = m->lines[1];
-		m->lines[m->n].name = strdup(m->lines[1].name);
-		m->lines[m->n].bank_account = strdup(m->lines[1].bank_account);
-		m->n++;
-		ok(sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL) == 0 && sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 &&
-		   sb__write_file(bad, sx, sl, 0644) == 0, "re-signed with the person a third time");
-		free(doc);
-		free(sx);
+		add_copy(m, 1);
+		ok(resign(m, signer, bad) == 0, "re-signed with the person a third time");
 		ok(sb_payroll_verify(&v, bad, ca, NULL, NULL) < 0, "refused");
 		snprintf(path, sizeof path, ":9: <line> %s: duplicate: the same person is paid on line 5 too (and 1 more problem)", id);
 		has_msg(path, "…the first named first, and the other counted");
@@ -481,10 +479,7 @@ int main(void)
 		free(m->lines[m->n].bank_account);
 		/* a ghost: someone without a contract */
 		fx_id(m->lines[m->n - 1].id_number, 99);
-		ok(sb__payroll_render(&doc, &dl, m, FX_TOWN_A, NULL) == 0 && sb_sign_xml(&sx, &sl, signer, doc, dl) == 0 &&
-		   sb__write_file(bad, sx, sl, 0644) == 0, "re-signed with a ghost line");
-		free(doc);
-		free(sx);
+		ok(resign(m, signer, bad) == 0, "re-signed with a ghost line");
 		ok(sb_payroll_verify(&v, bad, ca, NULL, NULL) == 0, "a ghost passes the arithmetic");
 		sb_payroll_verified_clear(&v);
 		ok(sb_payroll_verify(&v, bad, ca, NULL, db) < 0, "the registry names the ghost");

@@ -43,6 +43,9 @@ typedef struct {
 } sb_buf;
 
 #define SB_BUF_INIT { NULL, 0, 0, 0 }
+/* Room for `extra` more bytes made at once (a caller that knows the size to come spares
+ * the doublings' copies); as the writes, a failure marks the buffer failed. */
+void sb__buf_reserve(sb_buf *b, size_t extra);
 void sb__buf_put(sb_buf *b, const void *data, size_t len);
 void sb__buf_puts(sb_buf *b, const char *s);
 void sb__buf_putc(sb_buf *b, char c);

@@ -302,6 +302,8 @@ int sb__payroll_render(char **out, size_t *out_len, const sb_payroll *p, const c
 		for (i = 0; i < A_N; i++)
 			tot[i] += a[i];
 	}
+	/* a line takes some 350 bytes (more with long names: the buffer grows then) */
+	sb__buf_reserve(&x, 4096 + p->n * 400);
 	sb__buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	na = 0;
 	attr_set(at, &na, "month", p->month);
@@ -384,6 +386,7 @@ int sb_payroll_export(sb_payroll_export_info *out, sb_db *db, const char *month,
 
 	if ((error = sb__payroll_render(&xml, &xml_len, p, scope, have_div ? div.name : NULL)) < 0)
 		goto done;
+	sb__buf_reserve(&bank, 64 + p->n * 64);
 	sb__buf_puts(&bank, "account,name,net\n");
 	for (k = 0; k < p->n; k++) {
 		const sb_payroll_line *l = &p->lines[k];

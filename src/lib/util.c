@@ -178,6 +178,22 @@ static int buf_grow(sb_buf *b, size_t extra)
 	return 0;
 }
 
+void sb__buf_reserve(sb_buf *b, size_t extra)
+{
+	size_t want;
+	char *p;
+
+	if (b->failed || b->len + extra + 1 <= b->cap)
+		return;
+	want = b->len + extra + 1;
+	if (!(p = sb__realloc(b->ptr, want))) {
+		b->failed = 1;
+		return;
+	}
+	b->ptr = p;
+	b->cap = want;
+}
+
 void sb__buf_put(sb_buf *b, const void *data, size_t len)
 {
 	if (buf_grow(b, len) < 0)

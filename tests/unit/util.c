@@ -39,6 +39,32 @@ int main(void)
 	p = sb__buf_detach(&b);
 	is_str(p, "ab42-x!", "detach hands over the text");
 	free(p);
+	/* room made at once: the text then goes in without moving */
+	sb__buf_puts(&b, "ab");
+	sb__buf_reserve(&b, 100);
+	{
+		const char *at = b.ptr;
+		size_t cap = b.cap;
+		ok(cap >= 103, "reserve makes the room asked for");
+		sb__buf_reserve(&b, 10);
+		ok(b.ptr == at && b.cap == cap, "reserving less than is free changes nothing");
+		for (len = 0; len < 100; len++)
+			sb__buf_putc(&b, (char)('0' + len % 10));
+		ok(b.ptr == at && b.cap == cap && b.len == 102 && strncmp(b.ptr, "ab0123456789", 12) == 0 &&
+		   b.ptr[102] == '\0', "…and the text fills it in place");
+		sb__buf_putc(&b, 'z');
+		ok(b.len == 103 && b.ptr[102] == 'z' && b.ptr[103] == '\0', "…and the buffer grows past it as before");
+	}
+	sb__buf_free(&b);
+	setenv("SHUANGBAI_FAULT", "alloc:1", 1);
+	sb__fault_reset();
+	sb__buf_reserve(&b, 100);
+	unsetenv("SHUANGBAI_FAULT");
+	sb__fault_reset();
+	sb_error_clear();
+	sb__buf_puts(&b, "x");
+	ok(sb__buf_failed(&b) < 0, "a reserve that fails marks the buffer failed");
+	sb__buf_free(&b);
 
 	dir = tap_tmpdir("util");
 	{

@@ -352,11 +352,22 @@ int sb__read_file(char **out, size_t *out_len, const char *path)
 	char *data = NULL;
 	size_t len = 0, cap = 0, n;
 	int error = 0;
+	struct stat st;
 
 	*out = NULL;
 	if (sb__fault("io") || !(f = fopen(path, "rb"))) {
 		error = sb_error_set(SB_EIO, "%s: cannot open: %s", path, strerror(errno ? errno : EIO));
 		goto done;
+	}
+	/* A regular file is read into a buffer of its size (and a little more, to see its end
+	 * or that it grew), not one doubled through copies; anything else grows as it comes. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < (uint64_t)(SIZE_MAX / 2)) {
+		cap = (size_t)st.st_size + 65536;
+		if (!(data = sb__malloc(cap + 1))) {
+			error = SB_ENOMEM;
+			goto done;
+		}
 	}
 	for (;;) {
 		if (cap - len < 65536) {

@@ -77,6 +77,22 @@ int main(void)
 			struct stat st;
 			ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "write_file sets the mode");
 		}
+		{
+			/* a file of many reads: read into a buffer of its size, whole */
+			size_t big = 300007, i;
+			char *text = malloc(big), *back = NULL;
+			for (i = 0; text && i < big; i++)
+				text[i] = (char)('a' + (i * 7) % 26);
+			snprintf(path, sizeof(path), "%s/big.txt", dir);
+			ok(text && sb__write_file(path, text, big, 0600) == 0 && sb__read_file(&back, &len, path) == 0 &&
+			   len == big && memcmp(back, text, big) == 0 && back[big] == '\0', "a 300,007-byte file read back whole");
+			free(back);
+			free(text);
+		}
+		/* a file that says it has no size (as /proc's do) is read as it comes */
+		ok(sb__read_file(&p, &len, "/proc/self/status") == 0 && len > 0 && strlen(p) == len &&
+		   strstr(p, "Name:") == p, "a file of no stated size is read to its end");
+		free(p);
 		snprintf(path, sizeof(path), "%s/missing", dir);
 		ok(sb__read_file(&p, &len, path) == SB_EIO, "a missing file is SB_EIO");
 		has_msg("missing: cannot open", "the message names the file");

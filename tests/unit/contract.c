@@ -8,6 +8,7 @@
 #include "staff_internal.h"
 #include "shuangbai.h"
 #include "tap.h"
+#include "helpers.h"
 
 #include <dirent.h>
 #include <sys/wait.h>
@@ -21,16 +22,6 @@ static const char divisions[] =
 	"440103001101,翠洲社区居民委员会,village,440103001000,,\n"
 	"440103002000,岭南街道,township,440103000000,,\n"
 	"440103002101,扬仁东社区居民委员会,village,440103002000,,\n";
-
-static int64_t count(sb_db *db, const char *sql)
-{
-	sb__stmt *st;
-	int64_t v = -1;
-	if (sb__db_prepare(db, &st, sql) == 0 && sb__stmt_step(st) == 1)
-		v = sb__stmt_int64(st, 0);
-	sb__stmt_reset(st);
-	return v;
-}
 
 static int files_in(const char *dir)
 {
@@ -134,9 +125,9 @@ static void numbering(const char *dir)
 	record_in(db, "440103199001010011", "440103001000", "2026-12-01", "2029-11-30", 1);
 	record_in(db, "440103199001010012", "440103001000", "2026-03-01", "2026-11-30", 2);
 	record_in(db, "440103199001010013", "440103002000", "2027-01-01", "", 3);
-	is_int(count(db, "SELECT count(*) FROM contract_contract WHERE number = '440103001000-2026-000002'"), 1,
+	is_int(th_count(db, "SELECT count(*) FROM contract_contract WHERE number = '440103001000-2026-000002'"), 1,
 	       "serials count up per township and year");
-	is_int(count(db, "SELECT count(*) FROM contract_contract WHERE number = '440103002000-2027-000001'"), 1,
+	is_int(th_count(db, "SELECT count(*) FROM contract_contract WHERE number = '440103002000-2027-000001'"), 1,
 	       "another township and year start at 1");
 	is_int(sb_contract_in_force(&list, &n, db, 2026, 11, NULL), 0, "in force in 2026-11");
 	is_int(n, 1, "one contract in force in 2026-11 (the other starts in December)");
@@ -193,9 +184,9 @@ static void numbering(const char *dir)
 	}
 	ok(all_ok, "two processes each recorded 40 contracts");
 	sb_db_open(&db, path, 0);
-	is_int(count(db, "SELECT count(DISTINCT number) FROM contract_contract WHERE township_code = '440103001000'"), 82,
+	is_int(th_count(db, "SELECT count(DISTINCT number) FROM contract_contract WHERE township_code = '440103001000'"), 82,
 	       "82 distinct numbers in the township");
-	is_int(count(db, "SELECT last FROM contract_serial WHERE township_code = '440103001000' AND year = 2026"), 82,
+	is_int(th_count(db, "SELECT last FROM contract_serial WHERE township_code = '440103001000' AND year = 2026"), 82,
 	       "the serial counted every one");
 	sb_db_close(db);
 }
@@ -272,7 +263,7 @@ static void issuing(const char *dir)
 	is_int(sb_contract_issue(&n, db, s, &o), SB_EPOLICY, "employer without an address is refused");
 	has_msg("Art. 17: the employer has no address", "Art. 17 named");
 	is_int(files_in(out), 0, "nothing written");
-	is_int(count(db, "SELECT count(*) FROM contract_contract"), 0, "no row written");
+	is_int(th_count(db, "SELECT count(*) FROM contract_contract"), 0, "no row written");
 
 	snprintf(emp, sizeof emp, "township_code,name,address,legal_rep,uscc\n"
 		 "440103001000,广州市荔湾区沙面街道办事处,沙面南街1号,王建国,%s\n", u1);

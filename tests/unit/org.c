@@ -4,6 +4,7 @@
 #include "db_internal.h"
 #include "shuangbai.h"
 #include "tap.h"
+#include "helpers.h"
 
 static const char divisions[] =
 	"code,name,level,parent,lon,lat\n"
@@ -18,16 +19,6 @@ static const char divisions[] =
 	"441900000000,东莞市,prefecture,440000000000,113.8,23.0\n"
 	"441900003000,东城街道,township,441900000000,,\n"
 	"441900003001,东城社区,village,441900003000,,\n";
-
-static int64_t count(sb_db *db, const char *sql)
-{
-	sb__stmt *st;
-	int64_t v = -1;
-	if (sb__db_prepare(db, &st, sql) == 0 && sb__stmt_step(st) == 1)
-		v = sb__stmt_int64(st, 0);
-	sb__stmt_reset(st);
-	return v;
-}
 
 static void make_uscc(char out[19], const char *first8, const char *org8)
 {
@@ -57,7 +48,7 @@ int main(void)
 	is_int(stats.added, 11, "11 divisions added");
 	ok(sb_org_import(db, file, &stats, NULL, NULL) == 0 && stats.added == 0 && stats.unchanged == 11,
 	   "importing again changes nothing");
-	is_int(count(db, "SELECT count(*) FROM audit_log"), 1, "and writes no audit entry");
+	is_int(th_count(db, "SELECT count(*) FROM audit_log"), 1, "and writes no audit entry");
 
 	/* Bad rows, each naming its line; nothing written. */
 	{
@@ -84,14 +75,14 @@ int main(void)
 			  "bad.csv:3: parent: 440103002000 cannot contain 440103001001", "a village moved to another township" },
 		};
 		size_t i;
-		int64_t before = count(db, "SELECT count(*) FROM org_division");
+		int64_t before = th_count(db, "SELECT count(*) FROM org_division");
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			char bpath[1100];
 			snprintf(bpath, sizeof(bpath), "%s", tap_write(dir, "bad.csv", bad[i].text));
 			ok(sb_org_import(db, bpath, &stats, NULL, NULL) == SB_EINVALID, "%s refused", bad[i].name);
 			has_msg(bad[i].msg, bad[i].name);
 		}
-		is_int(count(db, "SELECT count(*) FROM org_division"), before, "nothing written by the bad files");
+		is_int(th_count(db, "SELECT count(*) FROM org_division"), before, "nothing written by the bad files");
 	}
 
 	/* Renaming a division updates it and is audited. */
@@ -104,7 +95,7 @@ int main(void)
 		is_str(d.name, "岭南街道办", "name updated");
 		is_int(d.level, SB_LEVEL_TOWNSHIP, "level");
 		sb_division_clear(&d);
-		is_int(count(db, "SELECT count(*) FROM audit_log"), 2, "the rename is audited");
+		is_int(th_count(db, "SELECT count(*) FROM audit_log"), 2, "the rename is audited");
 	}
 
 	/* Centres, ancestors, within. */

@@ -12,7 +12,7 @@
 
 static int64_t dbcount(sb_db *db, const char *sql)
 {
-	return fx_count(db, sql);
+	return th_count(db, sql);
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 #include "staff_internal.h"
 #include "shuangbai.h"
 #include "tap.h"
+#include "helpers.h"
 
 static const char fx_divisions[] =
 	"code,name,level,parent,lon,lat\n"
@@ -82,16 +83,6 @@ static inline const char *fx_id(char out[19], int seq)
 	out[17] = sb_person_id_check_char(out);
 	out[18] = '\0';
 	return out;
-}
-
-static inline int64_t fx_count(sb_db *db, const char *sql)
-{
-	sb__stmt *st;
-	int64_t v = -1;
-	if (sb__db_prepare(db, &st, sql) == 0 && sb__stmt_step(st) == 1)
-		v = sb__stmt_int64(st, 0);
-	sb__stmt_reset(st);
-	return v;
 }
 
 /* A worker; returns its id (0 on failure). */

@@ -217,7 +217,7 @@ int main(void)
 	sb_payroll_free(p);
 	p = NULL;
 	ok(rerun(db, "2026-01") == 0, "an open month can be rerun");
-	is_int(fx_count(db, "SELECT count(*) FROM payroll_line WHERE month = '2026-01'"), 8, "rerun replaces, never adds");
+	is_int(th_count(db, "SELECT count(*) FROM payroll_line WHERE month = '2026-01'"), 8, "rerun replaces, never adds");
 	/* The run finds a contract's worker by position in the range of staff ids when the ids
 	 * are dense (they are given out in order), by search when not: both pay the same. */
 	before = show_csv(db, "2026-01");

@@ -11,6 +11,7 @@
 #include "round_internal.h"
 #include "shuangbai.h"
 #include "tap.h"
+#include "helpers.h"
 
 #include <stdlib.h>
 
@@ -156,16 +157,6 @@ static void policies(const char *shared)
 	ok(!parse("<policy xmlns=\"urn:other\"/>", 1), "another namespace is refused");
 }
 
-static int64_t count(sb_db *db, const char *sql)
-{
-	sb__stmt *st;
-	int64_t v = -1;
-	if (sb__db_prepare(db, &st, sql) == 0 && sb__stmt_step(st) == 1)
-		v = sb__stmt_int64(st, 0);
-	sb__stmt_reset(st);
-	return v;
-}
-
 static void for_placement(const char *src)
 {
 	const char *dir = tap_tmpdir("round");
@@ -242,7 +233,7 @@ static void for_placement(const char *src)
 	}
 	sb__round_apps_free(apps, napps);
 	sb__round_units_free(units, nunits);
-	is_int(count(db, "SELECT count(*) FROM round_app WHERE status = 'tie'"), 2, "two tied");
+	is_int(th_count(db, "SELECT count(*) FROM round_app WHERE status = 'tie'"), 2, "two tied");
 	sb_db_close(db);
 #undef DATA
 }

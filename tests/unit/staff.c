@@ -12,6 +12,7 @@
 #include "xlsx_internal.h"
 #include "shuangbai.h"
 #include "tap.h"
+#include "helpers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +33,6 @@ static const char roster[] =
 	"440103198503150012,陈志强,440103001000,440103001101,service,2015-03-01,assistant,13800138000,6222020200112233445\n"
 	"44010319900720002X,李晓梅,440103002000,,office,2018/7/1,社会工作师,,6217000010002000300\n"
 	"440103197812010035,黄国华,440103002000,440103002102,service,2009年9月1日,,13900139000,\n";
-
-static int64_t count(sb_db *db, const char *sql)
-{
-	sb__stmt *st;
-	int64_t v = -1;
-	if (sb__db_prepare(db, &st, sql) == 0 && sb__stmt_step(st) == 1)
-		v = sb__stmt_int64(st, 0);
-	sb__stmt_reset(st);
-	return v;
-}
 
 static const char *serial(const char *n, int d1904)
 {
@@ -251,10 +242,10 @@ int main(void)
 	nw.app_no = "A001";
 	nw.post_id = "P01";
 	ok(sb__staff_add(db, &nw, &id, &existed) == 0 && existed == 0 && id > 0, "a hired worker is registered");
-	is_int(count(db, "SELECT count(*) FROM audit_log"), 4, "person and worker audited");
+	is_int(th_count(db, "SELECT count(*) FROM audit_log"), 4, "person and worker audited");
 	ok(sb__staff_add(db, &nw, &id2, &existed) == 0 && existed == 1 && id2 == id, "hiring twice: the same worker");
-	is_int(count(db, "SELECT count(*) FROM staff_worker"), 1, "not duplicated");
-	is_int(count(db, "SELECT count(*) FROM audit_log"), 4, "and nothing audited");
+	is_int(th_count(db, "SELECT count(*) FROM staff_worker"), 1, "not duplicated");
+	is_int(th_count(db, "SELECT count(*) FROM audit_log"), 4, "and nothing audited");
 	ok(sb_staff_workers(&w, &n, db, NULL, NULL) == 0 && n == 1, "one worker listed");
 	if (n == 1) {
 		is_str(w[0].name, "陈志强", "name from the person registry");
@@ -284,7 +275,7 @@ int main(void)
 				ok(0, "fault database");
 				break;
 			}
-			before = count(fdb, "SELECT count(*) FROM audit_log");
+			before = th_count(fdb, "SELECT count(*) FROM audit_log");
 			for (k = 1; k < 5000; k++) {
 				char spec[32];
 				snprintf(spec, sizeof(spec), "%s:%d", kinds[kk], k);
@@ -296,12 +287,12 @@ int main(void)
 				if (error == 0)
 					break;
 				failed_some = 1;
-				if (count(fdb, "SELECT count(*) FROM staff_worker") != 0 ||
-				    count(fdb, "SELECT count(*) FROM person") != 0 ||
-				    count(fdb, "SELECT count(*) FROM audit_log") != before)
+				if (th_count(fdb, "SELECT count(*) FROM staff_worker") != 0 ||
+				    th_count(fdb, "SELECT count(*) FROM person") != 0 ||
+				    th_count(fdb, "SELECT count(*) FROM audit_log") != before)
 					clean = 0;
 			}
-			if (error != 0 || count(fdb, "SELECT count(*) FROM staff_worker") != 3)
+			if (error != 0 || th_count(fdb, "SELECT count(*) FROM staff_worker") != 3)
 				succeeded = 0;
 			sb_db_close(fdb);
 		}

@@ -998,7 +998,8 @@ static int check_registry(reading *r, sb_db *db)
 			sb_error_clear();
 			error = 0;
 			merge = 0;
-			memset(mark, 0, r->n);
+			if (r->n)
+				memset(mark, 0, r->n);
 			have_reg = 1;
 		} else if (error < 0) {
 			goto done;
